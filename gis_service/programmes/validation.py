@@ -1,0 +1,206 @@
+"""The one validation path for programme sites: admin, API, imports and field work all call it.
+
+It checks what a person could get wrong (geometry type, validity, place, year, budget, status
+transition, LAO) and derives what a person must never type (subdistrict, road length, code).
+Every message says what was wrong and what to do about it; nothing is written on failure.
+"""
+import math
+import uuid
+
+from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from gis_service.geography.models import LAO, Subdistrict
+from gis_service.programmes.models import (
+    MAX_BUDGET_THB,
+    MIN_PROGRAMME_YEAR_CE,
+    ProgrammeSite,
+    Status,
+)
+
+# A site may be planned at most this many years ahead.
+YEARS_AHEAD_ALLOWED = 5
+
+# Which status may follow which: a site is not "planned" again once built, for example.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.PLANNED: {Status.UNDER_CONSTRUCTION, Status.OPERATIONAL, Status.DECOMMISSIONED},
+    Status.UNDER_CONSTRUCTION: {Status.OPERATIONAL, Status.NEEDS_REPAIR, Status.DECOMMISSIONED},
+    Status.OPERATIONAL: {Status.NEEDS_REPAIR, Status.DECOMMISSIONED},
+    Status.NEEDS_REPAIR: {Status.OPERATIONAL, Status.UNDER_CONSTRUCTION, Status.DECOMMISSIONED},
+    Status.DECOMMISSIONED: {Status.PLANNED, Status.UNDER_CONSTRUCTION},
+}
+
+# A road must lie in Thailand along (almost) all its length; this allows for rounding at borders.
+ROAD_SHARE_INSIDE_THAILAND = 0.999
+
+# Derived fields, never typed by a user and so never checked as input.
+DERIVED_FIELDS = ["subdistrict", "length_m", "code", "created_by", "updated_by"]
+
+ROAD_PLACEMENT_SQL = """
+WITH road AS (SELECT ST_GeomFromEWKB(%s) AS geom)
+SELECT
+  ST_Length(road.geom::geography, true) AS length_m,
+  (SELECT s.id FROM geography_subdistrict s
+    WHERE ST_Intersects(s.geom, road.geom)
+    ORDER BY ST_Length(ST_Intersection(s.geom, road.geom)::geography) DESC, s.code LIMIT 1) AS subdistrict_id,
+  COALESCE((SELECT SUM(ST_Length(ST_Intersection(s.geom, road.geom)::geography))
+    FROM geography_subdistrict s WHERE ST_Intersects(s.geom, road.geom)), 0) AS inside_m
+FROM road
+"""
+
+
+def validate_site(site: ProgrammeSite) -> None:
+    """Check a site and fill its derived fields; raise ValidationError (by field) when it is wrong."""
+    errors: dict[str, list[str]] = {}
+    try:
+        site.clean_fields(exclude=DERIVED_FIELDS + ["geom"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+
+    geom_error = _check_geometry(site)
+    if geom_error:
+        errors.setdefault("geom", []).append(geom_error)
+    else:
+        place_error = _derive_place(site)
+        if place_error:
+            errors.setdefault("geom", []).append(place_error)
+
+    _check_year(site, errors)
+    _check_budget(site, errors)
+    _check_status_transition(site, errors)
+    _check_lao(site, errors)
+    _check_programme_rules(site, errors)
+    if errors:
+        raise ValidationError(errors)
+    if not site.code:
+        site.code = f"{site.CODE_PREFIX}-{uuid.uuid4().hex[:8].upper()}"
+
+
+def _check_geometry(site: ProgrammeSite) -> str | None:
+    """Geometry present, of the programme's type, in lon/lat, valid and simple."""
+    geom: GEOSGeometry | None = site.geom
+    label = site._meta.verbose_name
+    if geom is None:
+        return f"A {label} needs a location: give its geometry."
+    if geom.geom_type not in site.GEOMETRY_TYPES:
+        allowed = " or ".join(site.GEOMETRY_TYPES)
+        return f"A {label} must be a {allowed}, not a {geom.geom_type}."
+    if geom.srid is None:
+        geom.srid = 4326
+    elif geom.srid != 4326:
+        geom.transform(4326)
+    if geom.empty:
+        return f"The {label}'s geometry is empty: give its coordinates."
+    for x, y, *_ in _coordinates(geom):
+        if not (math.isfinite(x) and math.isfinite(y)) or not (-180 <= x <= 180 and -90 <= y <= 90):
+            return f"Coordinate ({x}, {y}) is not a longitude/latitude: give WGS 84 degrees, longitude first."
+    if not geom.valid:
+        return f"The geometry is invalid ({geom.valid_reason}): redraw it without crossings or gaps."
+    if geom.geom_type in ("LineString", "MultiLineString") and not geom.simple:
+        return "The line crosses itself: redraw the road so that it does not self-intersect."
+    if isinstance(geom, LineString):
+        site.geom = MultiLineString(geom, srid=4326)
+    footprint = getattr(site, "footprint", None)
+    if footprint is not None and not footprint.valid:
+        return f"The footprint polygon is invalid ({footprint.valid_reason}): redraw it."
+    return None
+
+
+def _coordinates(geom: GEOSGeometry):
+    """Every vertex of a geometry, whatever its type."""
+    if geom.geom_type == "Point":
+        yield geom.coords
+    elif geom.geom_type == "LineString":
+        yield from geom.coords
+    else:
+        for part in geom:
+            yield from _coordinates(part)
+
+
+def _derive_place(site: ProgrammeSite) -> str | None:
+    """Set the subdistrict (and a road's length) from the geometry; refuse places outside Thailand."""
+    if site.geom.geom_type == "Point":
+        subdistrict = Subdistrict.objects.filter(geom__intersects=site.geom).order_by("code").first()
+        if subdistrict is None:
+            lon, lat = site.geom.coords
+            return (
+                f"The point ({lon:.6f}, {lat:.6f}) falls in no subdistrict of Thailand: "
+                "it is outside the country or at sea. Check the coordinates (longitude first)."
+            )
+        site.subdistrict = subdistrict
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(ROAD_PLACEMENT_SQL, [bytes(site.geom.ewkb)])
+        length_m, subdistrict_id, inside_m = cursor.fetchone()
+    if subdistrict_id is None:
+        return "The road lies in no subdistrict of Thailand: check the coordinates (longitude first)."
+    if length_m <= 0:
+        return "The road has no length: give at least two distinct points."
+    if inside_m < ROAD_SHARE_INSIDE_THAILAND * length_m:
+        return f"Part of the road ({length_m - inside_m:.0f} m of {length_m:.0f} m) lies outside Thailand."
+    site.subdistrict_id = subdistrict_id
+    site.length_m = length_m
+    return None
+
+
+def _check_year(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+    latest = timezone.now().year + YEARS_AHEAD_ALLOWED
+    year = site.programme_year
+    if year is not None and not (MIN_PROGRAMME_YEAR_CE <= year <= latest):
+        hint = f" (that looks like a Buddhist Era year: use {year - 543})" if year > 2400 else ""
+        errors.setdefault("programme_year", []).append(
+            f"Programme year {year} is out of range: give a year in the Common Era between "
+            f"{MIN_PROGRAMME_YEAR_CE} and {latest}{hint}."
+        )
+
+
+def _check_budget(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+    budget = site.budget_thb
+    if budget is not None and not (0 <= budget <= MAX_BUDGET_THB):
+        errors.setdefault("budget_thb", []).append(
+            f"Budget {budget} THB is out of range: give an amount between 0 and {MAX_BUDGET_THB:,} THB."
+        )
+
+
+def _check_status_transition(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+    if site.pk is None:
+        return
+    previous = type(site).objects.filter(pk=site.pk).values_list("status", flat=True).first()
+    if previous is None or previous == site.status:
+        return
+    if site.status not in ALLOWED_TRANSITIONS.get(previous, set()):
+        allowed = ", ".join(sorted(ALLOWED_TRANSITIONS.get(previous, set())))
+        errors.setdefault("status", []).append(
+            f"A site cannot go from '{previous}' to '{site.status}'; from '{previous}' it can go to: {allowed}."
+        )
+
+
+def _check_lao(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+    """The responsible LAO must serve the place the site lies in."""
+    if site.lao_id is None or site.subdistrict_id is None:
+        return
+    lao = LAO.objects.filter(pk=site.lao_id).only("kind", "province_id", "code").first()
+    if lao is None:
+        return
+    if lao.kind in (LAO.Kind.PROVINCIAL, LAO.Kind.BANGKOK):
+        serves = Subdistrict.objects.filter(pk=site.subdistrict_id, province_id=lao.province_id).exists()
+    else:
+        serves = lao.subdistricts.filter(pk=site.subdistrict_id).exists()
+    if not serves:
+        place = Subdistrict.objects.select_related("district", "province").get(pk=site.subdistrict_id)
+        errors.setdefault("lao", []).append(
+            f"LAO {lao.code} does not serve {place.name_en} ({place.code}), {place.district.name_en}, "
+            f"{place.province.name_en}, where the site lies: choose the LAO responsible for that area."
+        )
+
+
+def _check_programme_rules(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+    """Date orderings specific to some programmes."""
+    built, inspected = getattr(site, "construction_date", None), getattr(site, "last_inspection_date", None)
+    if built and inspected and inspected < built:
+        errors.setdefault("last_inspection_date", []).append("The last inspection cannot be before construction.")
+    start, end = getattr(site, "active_from", None), getattr(site, "active_to", None)
+    if start and end and end < start:
+        errors.setdefault("active_to", []).append("The active period ends before it starts: swap the dates.")

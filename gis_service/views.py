@@ -1,0 +1,20 @@
+"""The landing page: what the service holds and where to go next."""
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from gis_service.geography.models import Province, Subdistrict
+from gis_service.programmes.models import PROGRAMME_MODELS
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Counts of boundaries and published sites, with links to the service's parts."""
+    programmes = [
+        {"name": model._meta.verbose_name, "count": model.objects.filter(published=True).count()}
+        for model in PROGRAMME_MODELS
+    ]
+    context = {
+        "province_count": Province.objects.count(),
+        "subdistrict_count": Subdistrict.objects.count(),
+        "programmes": programmes,
+    }
+    return render(request, "home.html", context)
