@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "gis_service.geography",
     "gis_service.accounts",
     "gis_service.programmes",
+    "gis_service.fieldwork",
+    "gis_service.coverage",
+    "gis_service.maps",
+    "layers",
 ]
 
 MIDDLEWARE = [

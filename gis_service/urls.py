@@ -1,6 +1,6 @@
 """Top-level URL map: each app contributes its own routes."""
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from gis_service.health import healthz
@@ -14,4 +14,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("layers.urls")),
+    path("", include("gis_service.fieldwork.urls")),
+    path("", include("gis_service.coverage.urls")),
+    path("", include("gis_service.maps.urls")),
 ]

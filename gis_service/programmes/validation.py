@@ -4,10 +4,12 @@ It checks what a person could get wrong (geometry type, validity, place, year, b
 transition, LAO) and derives what a person must never type (subdistrict, road length, code).
 Every message says what was wrong and what to do about it; nothing is written on failure.
 """
+import json
 import math
 import uuid
 
-from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, LineString, MultiLineString
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -76,6 +78,32 @@ def validate_site(site: ProgrammeSite) -> None:
         raise ValidationError(errors)
     if not site.code:
         site.code = f"{site.CODE_PREFIX}-{uuid.uuid4().hex[:8].upper()}"
+
+
+def set_geometry(site: ProgrammeSite, value: GEOSGeometry | str | dict | None) -> None:
+    """Assign a geometry given as GEOS, GeoJSON (text or dict) or WKT, refusing a wrong type clearly.
+
+    GeoDjango raises a TypeError when a geometry of the wrong type is assigned; every writer
+    (API, import, field form) goes through here instead, so the user gets a ValidationError.
+    """
+    label = site._meta.verbose_name
+    if value is None:
+        raise ValidationError({"geom": [f"A {label} needs a location: give its geometry."]})
+    if isinstance(value, dict):
+        value = json.dumps(value)
+    if not isinstance(value, GEOSGeometry):
+        try:
+            value = GEOSGeometry(value)
+        except (ValueError, TypeError, GEOSException, GDALException) as exc:
+            raise ValidationError({"geom": [f"The geometry could not be read ({exc}): give GeoJSON or WKT."]})
+    if value.geom_type not in site.GEOMETRY_TYPES:
+        allowed = " or ".join(site.GEOMETRY_TYPES)
+        raise ValidationError({"geom": [f"A {label} must be a {allowed}, not a {value.geom_type}."]})
+    if value.srid is None:
+        value.srid = 4326
+    if isinstance(value, LineString):
+        value = MultiLineString(value, srid=value.srid)
+    site.geom = value
 
 
 def _check_geometry(site: ProgrammeSite) -> str | None:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoverageConfig(AppConfig):
+    name = "gis_service.coverage"
+    label = "coverage"

@@ -1,0 +1,2 @@
+"""URL routes of the fieldwork app."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""URL routes of the maps app."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""URL routes of the layers app (OGC API, tiles)."""
+urlpatterns: list = []

@@ -1,0 +1,74 @@
+"""Shared fixtures: a test database holding the real boundaries and the national dataset, and a
+real gunicorn server on it for HTTP clients (GDAL, OWSLib, browsers).
+
+Do not use pytest-django's transactional_db or live_server: they empty every table after each
+test, boundaries included. Use `live_service` for a real server on the test database instead.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.core.management import call_command
+from django.db import connection
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the real boundaries, generated LAOs and the national dataset (seed 42)."""
+    with django_db_blocker.unblock():
+        call_command("load_boundaries", verbosity=0)
+        call_command("generate_laos", verbosity=0)
+        call_command("generate_national_dataset", seed=42, scale=1, if_missing=True, verbosity=0)
+
+
+def database_url() -> str:
+    """URL of the test database, for processes started by the tests."""
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_service(django_db_setup, django_db_blocker):
+    """Base URL of gunicorn serving the app on the test database (data must be committed to be seen)."""
+    with django_db_blocker.unblock():
+        url = database_url()
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+           "SECRET_KEY": "test-secret-key-for-the-live-service-0123456789abcdef", "CONN_MAX_AGE": "0"}
+    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "gunicorn.log", "w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "gis_service.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"gunicorn did not start; see {ARTIFACTS / 'gunicorn.log'}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
