@@ -1,0 +1,222 @@
+"""Receiving a submission: check everything first, then write rows and files all together, exactly once."""
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, Point
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gis_service.fieldwork import checks
+from gis_service.fieldwork.errors import Conflict, Forbidden, NotFound, Refused
+from gis_service.fieldwork.models import Kind, ReviewState, Submission, SubmissionEvent, SubmissionPhoto
+from gis_service.fieldwork.photos import (
+    EXIF_DISTANCE_FLAG_M,
+    MAX_PHOTOS,
+    check_photo,
+    distance_m,
+    remove_files,
+    store_photo,
+)
+from gis_service.fieldwork.programmes import FIELD_PROGRAMMES, FieldProgramme
+from gis_service.geography.models import LAO
+
+
+# Everything that makes up a submission's content, photos aside (they are hashed by their bytes).
+HASHED_FIELDS = ["uuid", "programme", "kind", "site", "longitude", "latitude", "accuracy_m", "accuracy_note",
+                 "altitude_m", "captured_at", "attributes", "line", "lao", "note"]
+# An inspection sent further than this from a point site is flagged.
+FAR_FROM_SITE_M = 100.0
+
+
+@dataclass
+class Received:
+    """The stored submission and whether this request created it (False: a resend of the same content)."""
+
+    submission: Submission
+    created: bool
+
+
+def content_sha256(user: User, data: dict, photo_hashes: list[str]) -> str:
+    """A hash of everything sent, so a resend (same hash) can be told from a reused UUID (different hash)."""
+    canonical = {key: data.get(key) for key in HASHED_FIELDS}
+    canonical["captured_at"] = data["captured_at"].astimezone(dt.timezone.utc).isoformat()
+    canonical["officer"] = user.pk
+    canonical["photos"] = photo_hashes
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def upload_sha256(upload) -> str:
+    """Hash an uploaded file without keeping it in memory twice; rewinds it for the checks."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def receive(user: User, data: dict) -> Received:
+    """Check and store one submission, or recognise it as a resend of one already stored."""
+    uploads = data.get("photos") or []
+    if len(uploads) > MAX_PHOTOS:
+        raise Refused("photos", "too_many_photos", f"Send at most {MAX_PHOTOS} photos with one submission.",
+                      f"ส่งรูปได้ไม่เกิน {MAX_PHOTOS} รูปต่อหนึ่งรายการ")
+    digest = content_sha256(user, data, [upload_sha256(upload) for upload in uploads])
+    existing = Submission.objects.filter(client_uuid=data["uuid"]).first()
+    if existing is not None:
+        return Received(same_or_conflict(existing, digest), created=False)
+
+    programme = FIELD_PROGRAMMES[data["programme"]]
+    photos = [check_photo(upload, position) for position, upload in enumerate(uploads)]
+    checks.check_capture_time(data["captured_at"])
+    flags = checks.check_accuracy(programme, data["accuracy_m"], data["accuracy_note"])
+    point = Point(data["longitude"], data["latitude"], srid=4326)
+    placement = checks.check_place(user, data["longitude"], data["latitude"], data["lao"])
+    submission = Submission(
+        client_uuid=data["uuid"], content_sha256=digest, kind=data["kind"], programme=programme.slug, officer=user,
+        lao_id=placement.lao_id, subdistrict_id=placement.subdistrict_id, province_id=placement.province_id,
+        location=point, accuracy_m=data["accuracy_m"], accuracy_note=data["accuracy_note"],
+        altitude_m=data.get("altitude_m"), captured_at=data["captured_at"], attributes=data["attributes"],
+        note=data["note"],
+    )
+    if data["kind"] == Kind.NEW_SITE:
+        geometry = site_geometry(programme, point, data.get("line"))
+        submission.line = geometry if programme.is_line else None
+        checks.build_new_site(programme, data["attributes"], geometry, placement.lao_id)
+        submission.duplicate_candidates = checks.find_duplicates(programme, geometry, exclude_uuid=data["uuid"])
+        if submission.duplicate_candidates:
+            flags.append(checks.flag(
+                "possible_duplicate",
+                f"{len(submission.duplicate_candidates)} existing site(s) or pending submission(s) within "
+                f"{programme.duplicate_radius_m:.0f} m: decide 'same site' or 'a different site'.",
+                f"พบ {len(submission.duplicate_candidates)} จุดเดิมหรือรายการที่รอตรวจ ภายในระยะ "
+                f"{programme.duplicate_radius_m:.0f} เมตร กรุณาระบุว่าเป็น 'จุดเดิม' หรือ 'จุดใหม่'",
+            ))
+    else:
+        site = inspected_site(user, programme, data.get("site"), data["captured_at"])
+        submission.site_uid = site.uid
+        checks.apply_inspection(programme, site, data["attributes"])
+        flags += far_from_site_flags(programme, site, point)
+    flags += photo_flags(photos, point)
+    submission.flags = flags
+    return store(user, submission, photos, digest)
+
+
+def same_or_conflict(existing: Submission, digest: str) -> Submission:
+    """A resend answers with the stored submission; the same UUID with other content is a conflict."""
+    if existing.content_sha256 == digest:
+        return existing
+    raise Conflict(
+        "uuid", "uuid_reused",
+        f"Submission {existing.client_uuid} was already received with different content: "
+        "make a new submission (a new UUID) for a new record.",
+        f"รายการ {existing.client_uuid} ได้รับไปแล้วแต่ข้อมูลต่างกัน กรุณาสร้างรายการใหม่ (UUID ใหม่) สำหรับข้อมูลใหม่",
+    )
+
+
+def store(user: User, submission: Submission, photos: list, digest: str) -> Received:
+    """Write the submission, its photos and its first event in one transaction; remove the files if it fails."""
+    stored_files: list[str] = []
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    submission.save(force_insert=True)
+            except IntegrityError:
+                # Another request with the same UUID won the race; answer as for a resend.
+                existing = Submission.objects.filter(client_uuid=submission.client_uuid).first()
+                if existing is None:
+                    raise
+                return Received(same_or_conflict(existing, digest), created=False)
+            point = submission.location
+            for position, photo in enumerate(photos):
+                image_name, thumb_name = store_photo(submission.client_uuid, position, photo, stored_files)
+                exif = Point(*photo.exif_lon_lat, srid=4326) if photo.exif_lon_lat else None
+                SubmissionPhoto.objects.create(
+                    submission=submission, position=position, image=image_name, thumbnail=thumb_name,
+                    content_type=photo.content_type, size_bytes=len(photo.data), width_px=photo.width_px,
+                    height_px=photo.height_px, sha256=photo.sha256, exif_location=exif,
+                    exif_distance_m=round(distance_m(photo.exif_lon_lat, point.coords), 1) if exif else None,
+                )
+            SubmissionEvent.objects.create(
+                submission=submission, actor=user, action="submit", from_state="", to_state=ReviewState.SUBMITTED,
+            )
+    except BaseException:
+        remove_files(stored_files)
+        raise
+    return Received(submission, created=True)
+
+
+def site_geometry(programme: FieldProgramme, point: Point, line) -> GEOSGeometry:
+    """The new site's geometry: the point itself, or for a road the track that was sent."""
+    if not programme.is_line:
+        return point
+    if not line:
+        raise Refused(
+            "line", "line_required",
+            "A road is registered by its track: send 'line' as a GeoJSON LineString of at least two points.",
+            "การบันทึกถนนต้องส่งเส้นทาง 'line' เป็น GeoJSON LineString อย่างน้อยสองจุด",
+        )
+    try:
+        geometry = GEOSGeometry(json.dumps(line), srid=4326)
+    except (ValueError, TypeError, GEOSException, GDALException) as exc:
+        raise Refused("line", "line_unreadable", f"The road's track could not be read ({exc}): send GeoJSON.",
+                      "อ่านเส้นทางของถนนไม่ได้ กรุณาส่งเป็น GeoJSON")
+    if geometry.geom_type == "LineString":
+        geometry = MultiLineString(geometry, srid=4326)
+    if geometry.geom_type != "MultiLineString":
+        raise Refused("line", "line_wrong_type", f"The road's track must be a LineString, not a {geometry.geom_type}.",
+                      "เส้นทางของถนนต้องเป็น LineString")
+    return geometry
+
+
+def inspected_site(user: User, programme: FieldProgramme, site_uid, captured_at):
+    """The existing site an inspection is about; the officer's LAOs must serve where it lies."""
+    if not site_uid:
+        raise Refused("site", "site_required", "An inspection names the site inspected: send its uid as 'site'.",
+                      "การตรวจสอบต้องระบุจุดที่ตรวจ (uid ของจุด) ในช่อง 'site'")
+    site = programme.model.objects.filter(uid=site_uid).first()
+    if site is None:
+        raise NotFound("site", "site_not_found", f"No {programme.label_en.lower()} has uid {site_uid}: "
+                       "choose the site from the list of sites nearby.",
+                       f"ไม่พบ{programme.label_th} uid {site_uid} กรุณาเลือกจุดจากรายการจุดใกล้เคียง")
+    serves = LAO.subdistricts.through.objects.filter(
+        lao__memberships__user=user, subdistrict_id=site.subdistrict_id
+    ).exists()
+    if not serves:
+        raise Forbidden("site", "site_outside_officer_lao",
+                        f"Site {site.code} lies outside the area of your LAOs: only officers of its LAO inspect it.",
+                        f"จุด {site.code} อยู่นอกพื้นที่ อปท. ของท่าน เฉพาะเจ้าหน้าที่ของ อปท. นั้นตรวจสอบได้")
+    if hasattr(site, "last_inspection_date"):
+        site.last_inspection_date = timezone.localdate(captured_at)
+    return site
+
+
+def far_from_site_flags(programme: FieldProgramme, site, point: Point) -> list[dict]:
+    """An inspection of a point site sent from far away from it needs a reviewer's eye."""
+    if programme.is_line:
+        return []
+    gap_m = distance_m(point.coords, site.geom.coords)
+    if gap_m <= FAR_FROM_SITE_M:
+        return []
+    return [checks.flag("far_from_site", f"The inspection was sent {gap_m:.0f} m from the site.",
+                        f"ส่งการตรวจสอบห่างจากจุด {gap_m:.0f} เมตร")]
+
+
+def photo_flags(photos: list, point: Point) -> list[dict]:
+    """A photo whose own GPS position lies far from the submitted point may be of another place."""
+    flags = []
+    for position, photo in enumerate(photos):
+        if photo.exif_lon_lat is None:
+            continue
+        gap_m = distance_m(photo.exif_lon_lat, point.coords)
+        if gap_m > EXIF_DISTANCE_FLAG_M:
+            flags.append(checks.flag(
+                "photo_far_from_point",
+                f"Photo {position + 1} was taken {gap_m:.0f} m from the submitted point (its EXIF GPS position).",
+                f"รูปที่ {position + 1} ถ่ายห่างจากตำแหน่งที่ส่ง {gap_m:.0f} เมตร (ตามตำแหน่ง GPS ในรูป)",
+            ))
+    return flags

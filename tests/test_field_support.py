@@ -1,0 +1,86 @@
+"""Helpers shared by the field-work tests: officers, reviewers, payloads and photos with GPS EXIF (no tests here)."""
+import io
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, User
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+from PIL import Image
+from rest_framework.authtoken.models import Token
+
+from gis_service.accounts.models import LaoMembership, ReviewerProvince
+from gis_service.fieldwork.models import Submission
+from gis_service.geography.models import LAO, Province, Subdistrict
+
+# Inside Mueang Nakhon Ratchasima (TH300101), a real inland place; tests move north from it in 200 m steps.
+KORAT = (102.0977, 14.9799)
+STEP_DEG = 0.0018
+
+
+def spot(step: int) -> tuple[float, float]:
+    """A point `step` x 200 m north of KORAT, so tests do not flag each other as duplicates."""
+    return KORAT[0], KORAT[1] + step * STEP_DEG
+
+
+def local_lao(lon: float, lat: float) -> LAO:
+    """The municipality or SAO serving the subdistrict at (lon, lat)."""
+    subdistrict = Subdistrict.objects.get(geom__intersects=Point(lon, lat, srid=4326))
+    return LAO.objects.exclude(kind__in=["pao", "bangkok"]).get(subdistricts=subdistrict)
+
+
+def make_officer(username: str, at: tuple[float, float] = KORAT) -> tuple[User, str]:
+    """A field officer of the LAO serving `at`, and their API token."""
+    user = User.objects.create_user(username, password="field-Very-long-42")
+    user.groups.add(Group.objects.get(name="field_officer"))
+    LaoMembership.objects.create(user=user, lao=local_lao(*at))
+    return user, Token.objects.create(user=user).key
+
+
+def make_reviewer(username: str, province_code: str = "TH30") -> tuple[User, str]:
+    """A reviewer of one province, and their API token."""
+    user = User.objects.create_user(username, password="review-Very-long-42")
+    user.groups.add(Group.objects.get(name="reviewer"))
+    ReviewerProvince.objects.create(user=user, province=Province.objects.get(code=province_code))
+    return user, Token.objects.create(user=user).key
+
+
+def well_payload(step: int = 0, **overrides) -> dict:
+    """A valid new groundwater bank submission as a phone sends it."""
+    lon, lat = spot(step)
+    payload = {
+        "uuid": str(uuid.uuid4()), "programme": "groundwater_bank", "kind": "new_site",
+        "longitude": lon, "latitude": lat, "accuracy_m": 6.5, "altitude_m": 180.0,
+        "captured_at": (timezone.now() - timedelta(minutes=10)).isoformat(),
+        "attributes": {"name_th": "ธนาคารน้ำใต้ดินภาคสนาม", "programme_year": 2024, "status": "operational",
+                       "system_type": "closed", "purpose": "drought", "depth_m": 3.0},
+    }
+    payload.update(overrides)
+    return payload
+
+
+def _rational_dms(value: float) -> tuple[float, float, float]:
+    degrees = int(value)
+    minutes_float = (value - degrees) * 60
+    minutes = int(minutes_float)
+    return (float(degrees), float(minutes), round((minutes_float - minutes) * 60, 4))
+
+
+def jpeg_bytes(gps: tuple[float, float] | None = None, size: tuple[int, int] = (640, 480)) -> bytes:
+    """A real JPEG made with Pillow, carrying a GPS EXIF block at (lon, lat) when given."""
+    image = Image.new("RGB", size, (40, 120, 200))
+    exif = Image.Exif()
+    if gps is not None:
+        lon, lat = gps
+        exif[0x8825] = {1: "N" if lat >= 0 else "S", 2: _rational_dms(abs(lat)),
+                        3: "E" if lon >= 0 else "W", 4: _rational_dms(abs(lon))}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def remove_user_data(usernames: list[str]) -> None:
+    """Delete what committed tests created for their users (submissions, tokens, memberships, users)."""
+    users = User.objects.filter(username__in=usernames)
+    Submission.objects.filter(officer__in=users).delete()
+    users.delete()
