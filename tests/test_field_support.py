@@ -13,14 +13,15 @@ from gis_service.accounts.models import LaoMembership, ReviewerProvince
 from gis_service.fieldwork.models import Submission
 from gis_service.geography.models import LAO, Province, Subdistrict
 
-# Inside Mueang Nakhon Ratchasima (TH300101), a real inland place; tests move north from it in 200 m steps.
+# Inside Mueang Nakhon Ratchasima (TH300101), a real inland place; tests move north-east from it in
+# steps of about 55 m (more than the 25 m duplicate radius); step 55 is still inside the city municipality.
 KORAT = (102.0977, 14.9799)
-STEP_DEG = 0.0018
+STEP_DEG = (0.0004, 0.0003)
 
 
 def spot(step: int) -> tuple[float, float]:
-    """A point `step` x 200 m north of KORAT, so tests do not flag each other as duplicates."""
-    return KORAT[0], KORAT[1] + step * STEP_DEG
+    """A point `step` steps north-east of KORAT, so tests do not flag each other as duplicates."""
+    return KORAT[0] + step * STEP_DEG[0], KORAT[1] + step * STEP_DEG[1]
 
 
 def local_lao(lon: float, lat: float) -> LAO:
