@@ -74,22 +74,34 @@ def table_versions(tables: Iterable[str]) -> dict[str, int]:
     return {name: found.get(name, 0) for name in names}
 
 
-def _table_of(layer_id: str) -> str:
-    # Import late: the registry imports the programme models, which this module must not need.
-    from layers.registry import get_layer
-
-    return get_layer(layer_id).model._meta.db_table
+def layer_tables(layer) -> list[str]:
+    """Tables whose data a layer shows: its own and every table its property paths join to."""
+    tables = [layer.table]
+    for prop in layer.properties:
+        model = layer.model
+        for step in prop.path.split("__")[:-1]:
+            model = model._meta.get_field(step).related_model
+            if model._meta.db_table not in tables:
+                tables.append(model._meta.db_table)
+    return tables
 
 
 def layer_versions(layer_ids: Iterable[str]) -> dict[str, int]:
-    """Current data version of each registered layer, in one query."""
-    tables = {layer_id: _table_of(layer_id) for layer_id in layer_ids}
-    by_table = table_versions(set(tables.values()))
-    return {layer_id: by_table[table] for layer_id, table in tables.items()}
+    """Current data version of each registered layer, in one query.
+
+    A layer's version is the greatest version of the tables it shows (versions are unique and only
+    grow), so renaming a province moves the version of the wells whose tiles carry its code.
+    """
+    # Import late: the registry imports the programme models, which this module must not need.
+    from layers.registry import get_layer
+
+    tables = {layer_id: layer_tables(get_layer(layer_id)) for layer_id in layer_ids}
+    by_table = table_versions({table for names in tables.values() for table in names})
+    return {layer_id: max(by_table[table] for table in names) for layer_id, names in tables.items()}
 
 
 def layer_version(layer_id: str) -> int:
-    """Current data version of one registered layer (one indexed row read, never cached per process)."""
+    """Current data version of one registered layer (one indexed read, never cached per process)."""
     return layer_versions([layer_id])[layer_id]
 
 

@@ -76,3 +76,30 @@ def test_a_write_to_one_layer_leaves_the_others_alone():
 def test_versions_are_unique_across_layers():
     versions = table_versions(model._meta.db_table for model in PROGRAMME_MODELS)
     assert len(set(versions.values())) == len(versions)
+
+
+@pytest.mark.django_db
+def test_every_table_every_registered_layer_shows_has_a_version_trigger():
+    from layers.registry import LAYERS
+    from layers.versions import layer_tables
+
+    tables = {table for layer in LAYERS for table in layer_tables(layer)}
+    assert "geography_province" in tables
+    assert tables_without_trigger(tables) == []
+
+
+@pytest.mark.django_db
+def test_layer_version_follows_the_tables_its_tiles_join_to():
+    from gis_service.geography.models import Province
+    from layers.versions import layer_version, layer_versions
+
+    wells_before = layer_version("groundwater_banks")
+    roads_before = layer_version("local_roads")
+    GroundwaterBank.objects.filter(pk=GroundwaterBank.objects.order_by("pk").values("pk")[:1]).update(depth_m=3)
+    assert layer_version("groundwater_banks") > wells_before
+    assert layer_version("local_roads") == roads_before
+    # Every programme tile carries its province code, so a province edit moves every programme layer.
+    both_before = layer_versions(["groundwater_banks", "local_roads"])
+    Province.objects.filter(code="TH30").update(name_en="Nakhon Ratchasima")
+    both_after = layer_versions(["groundwater_banks", "local_roads"])
+    assert all(both_after[key] > both_before[key] for key in both_before)
