@@ -9,10 +9,16 @@ class Command(BaseCommand):
     help = "Generate one LAO per subdistrict outside Bangkok plus provincial ones (skipped when present)."
 
     def handle(self, *args, **options) -> None:
+        self.verbosity = options["verbosity"]
         if laos_present():
-            self.stdout.write("Generated LAOs already present: skipped.")
+            self.say("Generated LAOs already present: skipped.")
             return
         if not boundaries_loaded():
             raise CommandError("Load the boundaries first: manage.py load_boundaries")
         count = generate_laos()
-        self.stdout.write(self.style.SUCCESS(f"Generated {count} LAOs (marked generated)."))
+        self.say(self.style.SUCCESS(f"Generated {count} LAOs (marked generated)."))
+
+    def say(self, message: str) -> None:
+        """Write a line unless --verbosity 0 asked for silence."""
+        if self.verbosity:
+            self.stdout.write(message)

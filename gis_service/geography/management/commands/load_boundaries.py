@@ -10,8 +10,9 @@ class Command(BaseCommand):
     help = "Load the official administrative boundaries from fixtures/thailand (skipped when already loaded)."
 
     def handle(self, *args, **options) -> None:
+        self.verbosity = options["verbosity"]
         if boundaries_loaded():
-            self.stdout.write("Boundaries already loaded (77 provinces, 928 districts, 7,425 subdistricts): skipped.")
+            self.say("Boundaries already loaded (77 provinces, 928 districts, 7,425 subdistricts): skipped.")
             return
         if Province.objects.exists():
             raise CommandError(
@@ -21,7 +22,12 @@ class Command(BaseCommand):
         with tqdm(total=sum(EXPECTED_COUNTS.values()), unit="area", desc="Loading boundaries",
                   disable=options["verbosity"] == 0) as bar:
             counts = load_boundaries(progress=bar.update)
-        self.stdout.write(self.style.SUCCESS(
+        self.say(self.style.SUCCESS(
             f"Loaded {counts['provinces']} provinces, {counts['districts']} districts, "
             f"{counts['subdistricts']} subdistricts."
         ))
+
+    def say(self, message: str) -> None:
+        """Write a line unless --verbosity 0 asked for silence."""
+        if self.verbosity:
+            self.stdout.write(message)

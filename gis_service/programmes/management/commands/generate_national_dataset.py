@@ -20,12 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--if-missing", action="store_true", help="Do nothing when a generated dataset exists")
 
     def handle(self, *args, **options) -> None:
+        self.verbosity = options["verbosity"]
         if options["scale"] <= 0 or options["scale"] > 100:
             raise CommandError("--scale must be above 0 and at most 100.")
         if options["seed"] < 0:
             raise CommandError("--seed must be a non-negative integer.")
         if options["if_missing"] and generated_present():
-            self.stdout.write("A generated dataset is already present: skipped.")
+            self.say("A generated dataset is already present: skipped.")
             return
         if not laos_present():
             raise CommandError("Load the boundaries and LAOs first: manage.py load_boundaries; manage.py generate_laos")
@@ -34,4 +35,9 @@ class Command(BaseCommand):
         with tqdm(total=total, unit="site", desc="Generating sites", disable=options["verbosity"] == 0) as bar:
             counts = generate_dataset(options["seed"], options["scale"], progress=bar.update)
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Generated {summary} in {time.monotonic() - started:.1f} s."))
+        self.say(self.style.SUCCESS(f"Generated {summary} in {time.monotonic() - started:.1f} s."))
+
+    def say(self, message: str) -> None:
+        """Write a line unless --verbosity 0 asked for silence."""
+        if self.verbosity:
+            self.stdout.write(message)
