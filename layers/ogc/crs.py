@@ -1,0 +1,55 @@
+"""Coordinate reference systems offered by OGC API – Features Part 2, and their axis orders."""
+from dataclasses import dataclass
+
+from layers.ogc.errors import InvalidParameter
+
+CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+
+@dataclass(frozen=True)
+class Crs:
+    """A CRS we can serve: its URI, PostGIS SRID, whether the URI's axis order is lat/lon, and output precision."""
+
+    uri: str
+    srid: int
+    lat_first: bool
+    decimals: int
+    # Limits of the first two (x, y as the URI orders them) coordinates a bbox may use.
+    axis_limits: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+    @property
+    def header(self) -> str:
+        """The `Content-Crs` header value."""
+        return f"<{self.uri}>"
+
+
+def _epsg(code: int) -> str:
+    return f"http://www.opengis.net/def/crs/EPSG/0/{code}"
+
+
+SUPPORTED: tuple[Crs, ...] = (
+    Crs(CRS84_URI, 4326, lat_first=False, decimals=7, axis_limits=((-180, 180), (-90, 90))),
+    # EPSG:4326 as OGC defines it is latitude first; CRS84 is the lon/lat default of GeoJSON.
+    Crs(_epsg(4326), 4326, lat_first=True, decimals=7, axis_limits=((-90, 90), (-180, 180))),
+    Crs(_epsg(3857), 3857, lat_first=False, decimals=2),
+    Crs(_epsg(32647), 32647, lat_first=False, decimals=2),
+    Crs(_epsg(32648), 32648, lat_first=False, decimals=2),
+)
+CRS84 = SUPPORTED[0]
+_BY_URI = {crs.uri: crs for crs in SUPPORTED}
+# Short spellings people type; the URIs above are what the API advertises.
+_ALIASES = {"CRS84": CRS84, "OGC:CRS84": CRS84, "EPSG:4326": SUPPORTED[1], "EPSG:3857": SUPPORTED[2],
+            "EPSG:32647": SUPPORTED[3], "EPSG:32648": SUPPORTED[4], "[OGC:CRS84]": CRS84}
+
+
+def parse_crs(value: str | None, parameter: str) -> Crs:
+    """The CRS named by a `crs`, `bbox-crs` or `filter-crs` value (CRS84 when absent)."""
+    if value is None or value == "":
+        return CRS84
+    text = value.strip().strip("<>")
+    crs = _BY_URI.get(text) or _ALIASES.get(text.upper()) or _BY_URI.get(text.replace("https://", "http://"))
+    if crs is None:
+        raise InvalidParameter(
+            f"Unsupported {parameter} '{value}': use one of {', '.join(c.uri for c in SUPPORTED)}."
+        )
+    return crs
