@@ -1,4 +1,5 @@
 """URL routes of the fieldwork app: the phone page under /field/, the API under /api/field/."""
+from django.contrib.auth.views import LoginView
 from django.urls import path, re_path
 
 from gis_service.fieldwork import pages, views
@@ -8,6 +9,7 @@ urlpatterns = [
     path("field/sw.js", pages.service_worker, name="field-sw"),
     path("field/assets/<str:name>", pages.asset, name="field-asset"),
     path("field/review/", pages.review_page, name="field-review"),
+    path("field/login/", LoginView.as_view(template_name="fieldwork/login.html"), name="field-login"),
     path("api/field/token", views.TokenView.as_view(), name="field-token"),
     path("api/field/me", views.MeView.as_view(), name="field-me"),
     path("api/field/programmes", views.ProgrammesView.as_view(), name="field-programmes"),
