@@ -62,7 +62,7 @@ def live_service(django_db_setup, django_db_blocker):
             try:
                 if requests.get(base + "/healthz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # workers still booting
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError(f"gunicorn did not start; see {ARTIFACTS / 'gunicorn.log'}")
