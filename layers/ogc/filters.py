@@ -156,7 +156,11 @@ class CqlTranslator:
             lhs, rhs = rhs, lhs
             op = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
         nocase = isinstance(lhs, ast.Function) and lhs.name == "lower" and len(lhs.arguments) == 1
-        prop = self._property(lhs.arguments[0] if nocase else lhs)
+        if isinstance(rhs, ast.Function) and rhs.name == "lower" and len(rhs.arguments) == 1:
+            # CASEI('literal') on the right: compare case-insensitively with the literal itself.
+            rhs, nocase = rhs.arguments[0], nocase or isinstance(rhs.arguments[0], str)
+        lhs_is_casei = isinstance(lhs, ast.Function) and lhs.name == "lower" and len(lhs.arguments) == 1
+        prop = self._property(lhs.arguments[0] if lhs_is_casei else lhs)
         value = coerce(prop, rhs.lower() if nocase and isinstance(rhs, str) else rhs)
         if op == "<>":
             return ~Q(**{prop.path: value})

@@ -187,6 +187,9 @@ def replace(request: HttpRequest, layer: Layer, feature_id: str, partial: bool) 
 def delete(request: HttpRequest, layer: Layer, feature_id: str) -> HttpResponse:
     """DELETE a site (its history keeps who deleted it); 204."""
     user = _writer(request, layer)
+    if not is_administrator(user):
+        # Field officers hold no delete permission (accounts.roles): they decommission instead.
+        raise Forbidden("Only administrators may delete a site; set its status to 'decommissioned' instead.")
     with transaction.atomic():
         site = _locked_site(request, layer, feature_id, user)
         site._history_user = user
