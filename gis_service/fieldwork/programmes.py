@@ -110,7 +110,7 @@ def form_description(programme: FieldProgramme) -> dict:
         fields.append({
             "name": name,
             "type": "choice" if model_field.choices else FORM_TYPES.get(model_field.get_internal_type(), "text"),
-            "label_en": str(model_field.verbose_name).capitalize(),
+            "label_en": str(model_field.verbose_name)[:1].upper() + str(model_field.verbose_name)[1:],
             "label_th": thai_label(name),
             "required": not (model_field.blank or model_field.has_default() or model_field.null),
             "choices": [{"value": value, "label": str(label)} for value, label in model_field.choices or []],
