@@ -222,7 +222,7 @@ def _repair_people(params: CoverageParams, rows: list[dict]) -> None:
     xs, ys = transform_points("EPSG:4326", grid.crs, [r["lon"] for r in rows], [r["lat"] for r in rows])
     inverse = ~grid.transform
     for row, x, y in zip(rows, xs, ys):
-        col_f, row_f = inverse * (x, y)
+        col_f, row_f = inverse @ (x, y)
         r0, c0 = int(row_f), int(col_f)
         span = int(params.radius_m // min(abs(grid.transform.a), abs(grid.transform.e))) + 1
         rr, cc = np.mgrid[max(0, r0 - span):min(grid.shape[0], r0 + span + 1),

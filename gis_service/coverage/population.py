@@ -120,8 +120,8 @@ class PopulationGrid:
     def bounds_lonlat(self) -> tuple[float, float, float, float]:
         """The grid's extent in lon/lat."""
         height, width = self.shape
-        left, top = self.transform * (0, 0)
-        right, bottom = self.transform * (width, height)
+        left, top = self.transform @ (0, 0)
+        right, bottom = self.transform @ (width, height)
         return transform_bounds(self.crs, "EPSG:4326", min(left, right), min(top, bottom), max(left, right),
                                 max(top, bottom), densify_pts=21)
 
