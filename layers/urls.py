@@ -16,3 +16,8 @@ urlpatterns = [
     path("ogc/collections/<str:collection_id>/items", views.ItemsView.as_view(), name="ogc-items"),
     path("ogc/collections/<str:collection_id>/items/<str:feature_id>", views.ItemView.as_view(), name="ogc-item"),
 ]
+
+# Vector tiles, TileJSON, style and OGC API – Tiles (layers/tiles_urls.py, kept by the tiles engineer).
+from layers.tiles_urls import tile_urlpatterns  # noqa: E402
+
+urlpatterns += tile_urlpatterns

@@ -1,0 +1,158 @@
+"""Tile SQL: Mapbox Vector Tiles made in PostGIS from the registry's layers, one statement per tile.
+
+Each layer's rows come from its ORM queryset (published filter, joins for the public properties),
+compiled once per layer shape; its SQL becomes the inner query of ST_AsMVTGeom/ST_AsMVT. A tile of
+several layers concatenates their MVT layers in the same statement, which also reads the layers'
+data version, so the bytes and the version that keys the cache come from one snapshot.
+"""
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import ExpressionWrapper, F, Field
+
+from layers.registry import Layer, get_layer
+from layers.versions import VERSION_TABLE, layer_tables
+
+EXTENT = 4096
+BUFFER = 64
+# Below this zoom the sites of a point or line layer are merged per grid cell, each cell drawn as a
+# point with a count: 10,801 wells at zoom 5 would otherwise make a tile of about 900 KB (7,070 roads
+# about 500 KB), and a phone cannot draw them apart anyway. Polygons (boundaries) are never merged.
+CLUSTER_BELOW_ZOOM = 8
+CLUSTER_CELLS_PER_TILE = 64
+# Lines and polygons are simplified to this many tile units before clipping (1/8 px at 256 px).
+SIMPLIFY_UNITS = 2
+# From this zoom polygons are clipped to the tile before simplifying: a province drawn at zoom 12
+# needs only the few vertices near the tile, while at low zoom whole polygons are inside anyway.
+CLIP_FROM_ZOOM = 9
+WEB_MERCATOR_HALF_WIDTH_M = 20037508.342789244
+MAX_ZOOM = 24
+
+PUBLIC = "public"
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class TileSql:
+    """A compiled statement for one set of layers, scope and zoom mode, with its fixed parameters."""
+
+    sql: str
+    params: tuple
+
+    def execute(self, z: int, x: int, y: int) -> tuple[bytes, int]:
+        """Run the statement for one tile: the MVT bytes and the data version they show."""
+        margin = BUFFER / EXTENT
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, (z, z, x, y, z, x, y, margin, z, x, y, *self.params))
+            tile, version = cursor.fetchone()
+        return bytes(tile or b""), int(version or 0)
+
+
+def is_clustered(layer: Layer, z: int) -> bool:
+    """Whether the layer's sites are merged per grid cell at this zoom."""
+    return "Polygon" not in layer.geometry_type and z < CLUSTER_BELOW_ZOOM
+
+
+def simplify_tolerance_deg(z: int) -> float:
+    """Simplification tolerance in degrees of longitude for a zoom (a few tile units)."""
+    return SIMPLIFY_UNITS * 360.0 / (2**z) / EXTENT
+
+
+def raw_geometry(layer: Layer) -> ExpressionWrapper:
+    """The layer's geometry column as a geometry in SQL, not the bytea GeoDjango selects for reading.
+
+    A plain Field as output keeps the column a geometry, so the spatial index serves the tile's
+    bounding-box filter and PostGIS functions apply to it.
+    """
+    return ExpressionWrapper(F(layer.geometry_field), output_field=Field())
+
+
+def _rows_sql(layer: Layer, scope: str) -> tuple[str, list]:
+    """The layer's visible rows as SQL: pk `fid`, id `fcode`, tile properties `p<i>`, geometry `g`."""
+    queryset = layer.visible_queryset(None) if scope == PUBLIC else layer.model.objects.all()
+    aliases = {"fid": F("pk"), "fcode": F(layer.id_field), "g": raw_geometry(layer)}
+    aliases.update({f"p{i}": F(prop.path) for i, prop in enumerate(layer.tile_properties)})
+    sql, params = queryset.order_by().values(**aliases).query.sql_with_params()
+    return sql, list(params)
+
+
+def _geometry_sql(layer: Layer) -> str:
+    """The geometry in Web Mercator, clipped and simplified to the zoom where that saves work."""
+    if layer.geometry_type == "Point":
+        return "ST_Transform(t.g, 3857)"
+    geometry = "t.g"
+    if "Polygon" in layer.geometry_type:
+        geometry = f"CASE WHEN env.z >= {CLIP_FROM_ZOOM} THEN ST_ClipByBox2D(t.g, env.m) ELSE t.g END"
+    return f"ST_Transform(ST_Simplify({geometry}, env.tol, true), 3857)"
+
+
+def _property_columns(layer: Layer, clustered: bool) -> str:
+    columns = []
+    for i, prop in enumerate(layer.tile_properties):
+        value = f"t.p{i}"
+        if clustered:
+            # A cluster of one keeps the site's properties, so it can be labelled and clicked.
+            value = f"CASE WHEN count(*) = 1 THEN (array_agg(t.p{i}))[1] END"
+        columns.append(f'{value} AS "{prop.name}"')
+    return ", ".join(columns)
+
+
+def _layer_mvt_sql(layer: Layer, scope: str, clustered: bool) -> tuple[str, list]:
+    """SQL of one MVT layer of the tile (bytea, empty when no row falls in the tile)."""
+    rows_sql, params = _rows_sql(layer, scope)
+    code = layer.id_field
+    if clustered:
+        features = (
+            f"SELECT CASE WHEN count(*) = 1 THEN min(t.fid) END AS fid, count(*)::int AS count,"
+            f' CASE WHEN count(*) = 1 THEN min(t.fcode) END AS "{code}", {_property_columns(layer, True)},'
+            f" ST_AsMVTGeom(ST_Centroid(ST_Collect(t.c3857)), (SELECT e FROM env), {EXTENT}, {BUFFER}, true)"
+            " AS geom FROM (SELECT t.*, ST_Transform(ST_Centroid(t.g), 3857) AS c3857"
+            # Only the tile itself, no margin: each point belongs to exactly one tile's cluster.
+            f" FROM ({rows_sql}) t, env WHERE t.g && env.b) t, env"
+            " GROUP BY floor((ST_X(t.c3857) - env.xmin) / env.cell), floor((ST_Y(t.c3857) - env.ymin) / env.cell)"
+        )
+    else:
+        features = (
+            f'SELECT t.fid, t.fcode AS "{code}", {_property_columns(layer, False)},'
+            f" ST_AsMVTGeom({_geometry_sql(layer)}, env.e, {EXTENT}, {BUFFER}, true) AS geom"
+            f" FROM ({rows_sql}) t, env WHERE t.g && env.m"
+        )
+    sql = (
+        f"(SELECT COALESCE(ST_AsMVT(f, '{layer.id}', {EXTENT}, 'geom', 'fid'), ''::bytea)"
+        f" FROM ({features}) f WHERE f.geom IS NOT NULL)"
+    )
+    return sql, params
+
+
+ENV_SQL = (
+    "WITH env AS MATERIALIZED (SELECT %s::int AS z, e, m, b, ST_XMin(e) AS xmin, ST_YMin(e) AS ymin,"
+    f" (ST_XMax(e) - ST_XMin(e)) / {CLUSTER_CELLS_PER_TILE} AS cell,"
+    f" {SIMPLIFY_UNITS} * (ST_XMax(b) - ST_XMin(b)) / {EXTENT} AS tol"
+    " FROM (SELECT ST_TileEnvelope(%s, %s, %s) AS e,"
+    " ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => %s), 4326) AS m,"
+    " ST_Transform(ST_TileEnvelope(%s, %s, %s), 4326) AS b) AS envelopes)"
+)
+
+
+@lru_cache(maxsize=512)
+def compile_tile_sql(layer_ids: tuple[str, ...], scope: str, clustered: tuple[bool, ...]) -> TileSql:
+    """The statement for a tile of these layers (built once per shape, kept for the process)."""
+    parts, params, tables = [], [], set()
+    for layer_id, layer_clustered in zip(layer_ids, clustered, strict=True):
+        layer = get_layer(layer_id)
+        sql, layer_params = _layer_mvt_sql(layer, scope, layer_clustered)
+        parts.append(sql)
+        params += layer_params
+        tables.update(layer_tables(layer))
+    version_sql = f"(SELECT max(version) FROM {VERSION_TABLE} WHERE table_name = ANY(%s))"
+    sql = f"{ENV_SQL} SELECT {' || '.join(parts)} AS tile, {version_sql} AS version"
+    return TileSql(sql=sql, params=tuple(params) + (sorted(tables),))
+
+
+def render_tile(layers: list[Layer], z: int, x: int, y: int, scope: str = PUBLIC) -> tuple[bytes, int]:
+    """MVT bytes of these layers at z/x/y, and the data version they show (one database round trip)."""
+    statement = compile_tile_sql(
+        tuple(layer.id for layer in layers), scope, tuple(is_clustered(layer, z) for layer in layers)
+    )
+    return statement.execute(z, x, y)
