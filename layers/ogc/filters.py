@@ -92,7 +92,12 @@ def parse_cql2(layer: Layer, text: str, lang: str | None, crs: Crs) -> Q:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidParameter(f"The {lang} filter could not be parsed: {first_line[:200]}",
                                code="InvalidFilter") from None
-    return CqlTranslator(layer, crs).to_q(tree)
+    try:
+        return CqlTranslator(layer, crs).to_q(tree)
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        # The AST came from the client: a shape the translator does not expect is the client's mistake.
+        raise InvalidParameter(f"The filter could not be applied ({type(exc).__name__}): use comparisons of a "
+                               "property with a literal, or S_* operators on 'geometry'.", code="InvalidFilter") from None
 
 
 class CqlTranslator:
@@ -174,6 +179,8 @@ class CqlTranslator:
         prop = self._property(lhs)
         if prop.type != "string":
             raise InvalidParameter(f"LIKE needs a text property; '{prop.name}' is a {prop.type}.", code="InvalidFilter")
+        if not isinstance(node.pattern, str):
+            raise InvalidParameter("LIKE needs a quoted text pattern, e.g. name_en LIKE 'Ban%'.", code="InvalidFilter")
         # CQL2 fixes the single-character wildcard as '_' (pygeofilter's default differs).
         regex = _like_to_regex(node.pattern, node.wildcard, "_", node.escapechar)
         q = Q(**{f"{prop.path}__{'iregex' if nocase else 'regex'}": regex})

@@ -172,6 +172,20 @@ def _layer_paths(layer: Layer) -> dict:
     return paths
 
 
+def _generic_items() -> dict:
+    """The templated items path: generic clients (GDAL) read the page size limits from it."""
+    layers = list_layers()
+    collection_id = _param("collectionId", {"type": "string", "enum": [layer.id for layer in layers]},
+                           "The collection's id.", location="path", required=True)
+    limit = _param("limit", {"type": "integer", "minimum": 1, "maximum": max(layer.max_limit for layer in layers),
+                             "default": 100}, "Features per page; see each collection's own path for its limits.")
+    return {"get": {"operationId": "items", "parameters": [collection_id, limit] + [_ref(n) for n in (
+        "offset", "bbox", "bbox-crs", "datetime", "crs", "filter", "filter-lang", "filter-crs", "sortby",
+        "properties")], "responses": {"200": {"description": "Features", "content": {
+            GEOJSON: {"schema": {"type": "object"}}, HTML: {"schema": {"type": "string"}}}},
+        "400": {"$ref": f"{REF}responses/400"}, "404": {"$ref": f"{REF}responses/404"}}}}
+
+
 def openapi_document(server_url: str) -> dict:
     """The whole OpenAPI 3.0 definition, with `server_url` (…/ogc) as its server."""
     paths = {
@@ -188,6 +202,7 @@ def openapi_document(server_url: str) -> dict:
     }
     for layer in list_layers():
         paths.update(_layer_paths(layer))
+    paths["/collections/{collectionId}/items"] = _generic_items()
     return {
         "openapi": "3.0.3",
         "info": {"title": "gis_service OGC API – Features", "version": "1.0.0",
