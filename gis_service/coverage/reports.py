@@ -226,3 +226,20 @@ def gaps_geojson(params: CoverageParams, progress: Progress = no_progress) -> di
                            "uncovered_km2": round(gap_m2 / M2_PER_KM2, 4)},
         })
     return {"type": "FeatureCollection", "name": "coverage_gaps", "inputs": params.as_dict(), "features": features}
+
+
+CSV_COLUMNS = ["code", "name_th", "name_en", "level", "serving_sites", "area_km2", "covered_km2", "uncovered_km2",
+               "covered_share", "sites_per_100km2", "population", "covered_population", "uncovered_population",
+               "population_covered_share"]
+
+
+def units_csv(report: dict) -> str:
+    """The per-unit table of a units report as CSV (UTF-8, one row per unit, least covered first)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(report["units"])
+    return buffer.getvalue()

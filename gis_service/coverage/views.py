@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from gis_service.accounts.permissions import can_see_unpublished
-from gis_service.coverage import population
+from gis_service.coverage import population, reports
 from gis_service.coverage.errors import CoverageError, InvalidInput, NotFound, NotReady, error_response
 from gis_service.coverage.jobs import KINDS, answer, is_stale
 from gis_service.coverage.models import CoverageJob, CoverageResult
@@ -134,6 +134,22 @@ ProposalsView = make_result_view("proposals", "Where to build next: greedy maxim
 RepairsView = make_result_view("repairs", "Sites needing repair, most crucial first", "application/json")
 DistanceView = make_result_view("distance", "Distance to the nearest serving site (GeoTIFF)",
                                 "image/tiff; application=geotiff")
+
+
+class UnitsCsvView(CoverageAPIView):
+    """The per-unit table as CSV (a spreadsheet download of the units result)."""
+
+    @extend_schema(summary="Coverage by administrative unit as CSV", parameters=COMMON_PARAMETERS, tags=["coverage"],
+                   responses={(200, "text/csv"): OpenApiTypes.STR, 202: JOB_ACCEPTED, 400: BAD_INPUT})
+    def get(self, request):
+        outcome, state = answer(KINDS["units"], request_params(request))
+        if isinstance(outcome, CoverageJob):
+            body = job_body(outcome, request)
+            return JsonResponse(body, status=202, headers={"Location": body["status_url"]})
+        response = HttpResponse(reports.units_csv(json.loads(bytes(outcome.payload))), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="coverage_units.csv"'
+        response["X-Coverage-Cache"] = state
+        return response
 
 
 def _job(job_id: uuid.UUID) -> CoverageJob:
