@@ -127,17 +127,29 @@ def test_lost_database_answers_503_and_every_retried_submission_is_stored(proxie
 
     # Submissions keep coming from three phones while the database goes away for a while and comes back.
     outcome: dict = {}
-    payloads = [well_payload(step=33 + i) for i in range(18)]
-    phones = [threading.Thread(target=lambda batch=payloads[i::3]: [send_until_stored(base, headers, p, outcome)
-                                                                      for p in batch]) for i in range(3)]
-    for phone in phones:
-        phone.start()
-    time.sleep(0.4)
+    payloads: list[dict] = []
+    done = threading.Event()
+
+    def phone(first_step: int) -> None:
+        sent = 0
+        while not done.is_set():
+            # Steps 33..54 stay inside the officer's LAO; repeats are flagged as duplicates, not refused.
+            payload = well_payload(step=33 + (first_step + 3 * sent) % 22)
+            payloads.append(payload)
+            send_until_stored(base, headers, payload, outcome)
+            sent += 1
+
+    phones = [threading.Thread(target=phone, args=(i,)) for i in range(3)]
+    for thread in phones:
+        thread.start()
+    time.sleep(0.5)
     proxy.stop()
     time.sleep(1.5)
     proxy.start()
-    for phone in phones:
-        phone.join(timeout=120)
+    time.sleep(0.5)
+    done.set()
+    for thread in phones:
+        thread.join(timeout=120)
     answered = {u: s for u, s in outcome.items() if u != "503"}
     assert set(answered) == {p["uuid"] for p in payloads}
     assert set(answered.values()) <= {200, 201}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from gis_service.fieldwork.errors import Refused
 from gis_service.fieldwork.models import Kind, ReviewState, Submission
 from gis_service.fieldwork.programmes import FieldProgramme, thai_label
+from gis_service.geography.models import LAO, District, Province, Subdistrict
 from gis_service.programmes.models import ProgrammeSite
 from gis_service.programmes.validation import set_geometry, validate_site
 
@@ -26,25 +27,31 @@ DEGREES_PER_M = 1 / 100_000
 # provincial ones, so a site goes to the organisation closest to it).
 PLACE_SQL = """
 WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g)
-SELECT s.id, s.code, s.name_th, s.name_en, d.name_th, d.name_en, p.id, p.name_th, p.name_en,
-  (SELECT l.id FROM geography_lao l JOIN accounts_laomembership m ON m.lao_id = l.id, pt
-    WHERE m.user_id = %(user_id)s AND ST_Covers(l.area, pt.g) AND (%(lao_code)s = '' OR l.code = %(lao_code)s)
-    ORDER BY l.kind IN ('pao', 'bangkok'), l.code LIMIT 1) AS lao_id
+SELECT s.id, s.code, s.name_th, s.name_en, d.id, d.name_th, d.name_en, p.id, p.name_th, p.name_en,
+  lao.id, lao.code, lao.name_th, lao.name_en
 FROM pt
 LEFT JOIN geography_subdistrict s ON ST_Intersects(s.geom, pt.g)
 LEFT JOIN geography_district d ON d.id = s.district_id
 LEFT JOIN geography_province p ON p.id = s.province_id
+LEFT JOIN LATERAL (
+  SELECT l.id, l.code, l.name_th, l.name_en FROM geography_lao l JOIN accounts_laomembership m ON m.lao_id = l.id
+  WHERE m.user_id = %(user_id)s AND ST_Covers(l.area, pt.g) AND (%(lao_code)s = '' OR l.code = %(lao_code)s)
+  ORDER BY l.kind IN ('pao', 'bangkok'), l.code LIMIT 1) lao ON true
 ORDER BY s.code LIMIT 1
 """
 
 
 @dataclass
 class Placement:
-    """Where a submitted point lies and which of the officer's LAOs covers it."""
+    """Where a submitted point lies and which of the officer's LAOs covers it (names included, for the answer)."""
 
-    subdistrict_id: int
-    province_id: int
-    lao_id: int
+    subdistrict: Subdistrict
+    province: Province
+    lao: LAO
+
+    @property
+    def lao_id(self) -> int:
+        return self.lao.id
 
 
 def check_place(user: User, lon: float, lat: float, lao_code: str = "") -> Placement:
@@ -52,7 +59,8 @@ def check_place(user: User, lon: float, lat: float, lao_code: str = "") -> Place
     with connection.cursor() as cursor:
         cursor.execute(PLACE_SQL, {"lon": lon, "lat": lat, "user_id": user.id, "lao_code": lao_code or ""})
         row = cursor.fetchone()
-    sub_id, sub_code, sub_th, sub_en, dist_th, dist_en, prov_id, prov_th, prov_en, lao_id = row
+    (sub_id, sub_code, sub_th, sub_en, dist_id, dist_th, dist_en, prov_id, prov_th, prov_en,
+     lao_id, lao_code_found, lao_th, lao_en) = row
     if sub_id is None:
         raise Refused(
             "location", "outside_thailand",
@@ -76,7 +84,13 @@ def check_place(user: User, lon: float, lat: float, lao_code: str = "") -> Place
                    "district": {"name_th": dist_th, "name_en": dist_en},
                    "province": {"name_th": prov_th, "name_en": prov_en}},
         )
-    return Placement(subdistrict_id=sub_id, province_id=prov_id, lao_id=lao_id)
+    # Names only: these instances carry what the answer shows, so answering needs no further query.
+    province = Province(id=prov_id, name_th=prov_th, name_en=prov_en)
+    district = District(id=dist_id, name_th=dist_th, name_en=dist_en, province=province)
+    subdistrict = Subdistrict(id=sub_id, code=sub_code, name_th=sub_th, name_en=sub_en, district=district,
+                              province=province)
+    return Placement(subdistrict=subdistrict, province=province,
+                     lao=LAO(id=lao_id, code=lao_code_found, name_th=lao_th, name_en=lao_en, province=province))
 
 
 def check_accuracy(programme: FieldProgramme, accuracy_m: float, accuracy_note: str) -> list[dict]:

@@ -65,7 +65,7 @@ def receive(user: User, data: dict) -> Received:
         raise Refused("photos", "too_many_photos", f"Send at most {MAX_PHOTOS} photos with one submission.",
                       f"ส่งรูปได้ไม่เกิน {MAX_PHOTOS} รูปต่อหนึ่งรายการ")
     digest = content_sha256(user, data, [upload_sha256(upload) for upload in uploads])
-    existing = Submission.objects.filter(client_uuid=data["uuid"]).first()
+    existing = Submission.objects.filter(client_uuid=data["uuid"]).only("id", "client_uuid", "content_sha256").first()
     if existing is not None:
         return Received(same_or_conflict(existing, digest), created=False)
 
@@ -77,7 +77,7 @@ def receive(user: User, data: dict) -> Received:
     placement = checks.check_place(user, data["longitude"], data["latitude"], data["lao"])
     submission = Submission(
         client_uuid=data["uuid"], content_sha256=digest, kind=data["kind"], programme=programme.slug, officer=user,
-        lao_id=placement.lao_id, subdistrict_id=placement.subdistrict_id, province_id=placement.province_id,
+        lao=placement.lao, subdistrict=placement.subdistrict, province=placement.province,
         location=point, accuracy_m=data["accuracy_m"], accuracy_note=data["accuracy_note"],
         altitude_m=data.get("altitude_m"), captured_at=data["captured_at"], attributes=data["attributes"],
         note=data["note"],
@@ -122,28 +122,30 @@ def store(user: User, submission: Submission, photos: list, digest: str) -> Rece
     stored_files: list[str] = []
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    submission.save(force_insert=True)
-            except IntegrityError:
-                # Another request with the same UUID won the race; answer as for a resend.
-                existing = Submission.objects.filter(client_uuid=submission.client_uuid).first()
-                if existing is None:
-                    raise
-                return Received(same_or_conflict(existing, digest), created=False)
+            submission.save(force_insert=True)
             point = submission.location
+            submission.photo_rows = []
             for position, photo in enumerate(photos):
                 image_name, thumb_name = store_photo(submission.client_uuid, position, photo, stored_files)
                 exif = Point(*photo.exif_lon_lat, srid=4326) if photo.exif_lon_lat else None
-                SubmissionPhoto.objects.create(
+                submission.photo_rows.append(SubmissionPhoto.objects.create(
                     submission=submission, position=position, image=image_name, thumbnail=thumb_name,
                     content_type=photo.content_type, size_bytes=len(photo.data), width_px=photo.width_px,
                     height_px=photo.height_px, sha256=photo.sha256, exif_location=exif,
                     exif_distance_m=round(distance_m(photo.exif_lon_lat, point.coords), 1) if exif else None,
-                )
-            SubmissionEvent.objects.create(
+                ))
+            submission.event_rows = [SubmissionEvent.objects.create(
                 submission=submission, actor=user, action="submit", from_state="", to_state=ReviewState.SUBMITTED,
-            )
+            )]
+    except IntegrityError:
+        remove_files(stored_files)
+        # Another request with the same UUID won the race: answer as for a resend. (Nothing else of this
+        # submission was written before its own row, so any other integrity error is not that race.)
+        existing = Submission.objects.filter(client_uuid=submission.client_uuid).only(
+            "id", "client_uuid", "content_sha256").first()
+        if existing is None:
+            raise
+        return Received(same_or_conflict(existing, digest), created=False)
     except BaseException:
         remove_files(stored_files)
         raise

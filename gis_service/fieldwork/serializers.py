@@ -2,6 +2,7 @@
 import json
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gis_service.fieldwork.models import DuplicateDecision, Kind, Submission, SubmissionEvent, SubmissionPhoto
@@ -103,14 +104,25 @@ class SubmissionSerializer(serializers.ModelSerializer):
     site = serializers.UUIDField(source="site_uid", allow_null=True)
     lao = serializers.SerializerMethodField()
     place = serializers.SerializerMethodField()
-    photos = PhotoSerializer(many=True)
-    events = EventSerializer(many=True)
+    photos = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
         fields = ["uuid", "kind", "programme", "state", "officer", "longitude", "latitude", "line", "accuracy_m",
                   "accuracy_note", "altitude_m", "captured_at", "received_at", "attributes", "note", "site", "lao",
                   "place", "flags", "duplicate_candidates", "duplicate_decision", "photos", "events"]
+
+    # A submission stored by this very request carries its rows (photo_rows, event_rows): no query to answer.
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, sub) -> list:
+        rows = getattr(sub, "photo_rows", None)
+        return PhotoSerializer(sub.photos.all() if rows is None else rows, many=True).data
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, sub) -> list:
+        rows = getattr(sub, "event_rows", None)
+        return EventSerializer(sub.events.all() if rows is None else rows, many=True).data
 
     def get_longitude(self, sub) -> float:
         return sub.location.x

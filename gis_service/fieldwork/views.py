@@ -46,10 +46,15 @@ class FieldAPIView(APIView):
         return field_exception_handler
 
 
+# The related rows' boundaries are large and the body shows only their names: never fetch them.
+BOUNDARY_FIELDS = ["lao__area", "lao__office_location", "subdistrict__geom", "subdistrict__district__geom",
+                   "province__geom"]
+
+
 def with_relations(queryset):
-    """Everything the submission body shows, fetched in three queries."""
-    return queryset.select_related("officer", "lao", "subdistrict__district", "province").prefetch_related(
-        "photos", "events__actor")
+    """Everything the submission body shows, fetched in three queries (names only, no boundaries)."""
+    return (queryset.select_related("officer", "lao", "subdistrict__district", "province").defer(*BOUNDARY_FIELDS)
+            .prefetch_related("photos", "events__actor"))
 
 
 def visible_submission(user, client_uuid) -> Submission:
@@ -115,7 +120,9 @@ class SubmissionsView(FieldAPIView):
         incoming = SubmissionInput(data=data)
         incoming.is_valid(raise_exception=True)
         received = receive(request.user, incoming.validated_data)
-        return Response(body(received.submission), status=201 if received.created else 200)
+        if received.created:
+            return Response(SubmissionSerializer(received.submission).data, status=201)
+        return Response(body(received.submission), status=200)
 
     @extend_schema(tags=["field"], responses={200: SubmissionSerializer(many=True)},
                    summary="Your own submissions and their review state, newest first")
