@@ -8,6 +8,7 @@ Requests for unpublished sites (`include=unpublished`) need the signed-in user a
 import re
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 from layers.tiles import tile_view
 
@@ -28,6 +29,11 @@ class TileFastPathMiddleware:
             or "include" in request.GET
             or (settings.SECURE_SSL_REDIRECT and not request.is_secure())
         ):
+            return self.get_response(request)
+        try:
+            # The stack's CommonMiddleware would refuse a host not in ALLOWED_HOSTS; so do we.
+            request.get_host()
+        except DisallowedHost:
             return self.get_response(request)
         response = tile_view(request, **match.groupdict())
         for header, value in SECURITY_HEADERS.items():

@@ -20,7 +20,7 @@ BUFFER = 64
 # point with a count: 10,801 wells at zoom 5 would otherwise make a tile of about 900 KB (7,070 roads
 # about 500 KB), and a phone cannot draw them apart anyway. Polygons (boundaries) are never merged.
 CLUSTER_BELOW_ZOOM = 8
-CLUSTER_CELLS_PER_TILE = 64
+CLUSTER_CELLS_PER_TILE = 32
 # Lines and polygons are simplified to this many tile units before clipping (1/8 px at 256 px).
 SIMPLIFY_UNITS = 2
 # From this zoom polygons are clipped to the tile before simplifying: a province drawn at zoom 12

@@ -1,0 +1,134 @@
+"""The public web map, built with folium: vector-tile layers per programme over our own boundaries.
+
+folium writes the page and the Leaflet map; `static/maps/public_map.js` adds the vector-tile layers
+(Leaflet.VectorGrid), the legend, the search and the popups. Every script and style sheet is a local
+static file: folium's CDN defaults are replaced, so the map works with no internet.
+"""
+import json
+
+import folium
+from branca.element import Element, MacroElement
+from django.http import HttpRequest
+from django.templatetags.static import static
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from layers.registry import Layer, get_layer, list_layers
+from layers.versions import layer_versions
+
+# The middle of Thailand and a zoom that shows all of it on a phone.
+CENTRE_LATLON = (13.0, 101.0)
+START_ZOOM = 6
+MIN_ZOOM = 5
+MAX_ZOOM = 18
+BASE_LAYER_IDS = ("provinces", "districts")
+LANGUAGES = ("en", "th")
+
+TEXT = {
+    "en": {
+        "title": "DLA programmes map", "heading": "Programmes of local administrative organisations",
+        "boundaries": "Provinces and districts", "legend": "Programmes", "search": "Search a province or district",
+        "no_match": "No province or district of that name", "zoom_in": "sites here: zoom in to see them",
+        "status": "Status", "year": "Programme year", "lao": "Responsible LAO", "province": "Province",
+        "district": "District", "code": "Code", "details": "Full record", "loading": "Loading…",
+        "failed": "The details could not be loaded; try again.", "other_language": "ไทย", "province_word": "Province",
+        "district_word": "District", "many_sites": "sites", "cluster_hint": "Merged at this zoom",
+    },
+    "th": {
+        "title": "แผนที่โครงการของ สถ.", "heading": "โครงการขององค์กรปกครองส่วนท้องถิ่น",
+        "boundaries": "จังหวัดและอำเภอ", "legend": "โครงการ", "search": "ค้นหาจังหวัดหรืออำเภอ",
+        "no_match": "ไม่พบจังหวัดหรืออำเภอชื่อนี้", "zoom_in": "แห่ง: ซูมเข้าเพื่อดูรายละเอียด",
+        "status": "สถานะ", "year": "ปีงบประมาณ", "lao": "อปท. ผู้รับผิดชอบ", "province": "จังหวัด",
+        "district": "อำเภอ", "code": "รหัส", "details": "ข้อมูลทั้งหมด", "loading": "กำลังโหลด…",
+        "failed": "โหลดรายละเอียดไม่สำเร็จ ลองอีกครั้ง", "other_language": "English", "province_word": "จังหวัด",
+        "district_word": "อำเภอ", "many_sites": "แห่ง", "cluster_hint": "รวมกลุ่มที่ระดับซูมนี้",
+    },
+}
+
+# Status labels in each language, split from the model's "English (ไทย)" choice labels.
+STATUS_LABELS = {
+    "planned": ("Planned", "วางแผน"), "under_construction": ("Under construction", "กำลังก่อสร้าง"),
+    "operational": ("Operational", "ใช้งานได้"), "needs_repair": ("Needs repair", "ต้องซ่อมแซม"),
+    "decommissioned": ("Decommissioned", "เลิกใช้งาน"),
+}
+
+
+class PublicMapScripts(JSCSSMixin, MacroElement):
+    """Loads VectorGrid and the page script (after Leaflet) and starts them on the folium map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            window.publicMap = initPublicMap({{ this._parent.get_name() }}, {{ this.config_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, config: dict):
+        super().__init__()
+        self._name = "PublicMapScripts"
+        # "</" could close the page's <script> element early.
+        self.config_json = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+        self.default_js = [
+            ("vectorgrid", static("maps/vendor/Leaflet.VectorGrid.bundled.min.js")),
+            ("public_map", static("maps/public_map.js")),
+        ]
+        self.default_css = [("public_map_css", static("maps/public_map.css"))]
+
+
+def _tile_url(layers: list[Layer], version: int) -> str:
+    ids = ",".join(layer.id for layer in layers)
+    return f"/tiles/{ids}/{{z}}/{{x}}/{{y}}.mvt?v={version}"
+
+
+def map_config(lang: str) -> dict:
+    """What the page script needs: layers with versioned tile URLs, styles, texts, endpoints."""
+    programmes = list_layers(programmes_only=True)
+    base = [get_layer(layer_id) for layer_id in BASE_LAYER_IDS]
+    versions = layer_versions([layer.id for layer in programmes + base])
+    return {
+        "lang": lang,
+        "minZoom": MIN_ZOOM,
+        "maxZoom": MAX_ZOOM,
+        "text": TEXT[lang],
+        "statusLabels": {key: labels[LANGUAGES.index(lang)] for key, labels in STATUS_LABELS.items()},
+        "boundaries": {
+            "url": _tile_url(base, max(versions[layer.id] for layer in base)),
+            "maxNativeZoom": max(layer.maxzoom for layer in base),
+            "layers": {layer.id: {"colour": layer.style.colour, "weight": layer.style.line_width_px} for layer in base},
+        },
+        "programmes": [{
+            "id": layer.id,
+            "title": layer.title_th if lang == "th" else layer.title_en,
+            "colour": layer.style.colour,
+            "symbol": layer.style.symbol,
+            "geometry": layer.geometry_type,
+            "lineWidth": layer.style.line_width_px,
+            "url": _tile_url([layer], versions[layer.id]),
+            "minZoom": layer.minzoom,
+            "maxNativeZoom": layer.maxzoom,
+            "idField": layer.id_field,
+        } for layer in programmes],
+        "itemUrl": "/ogc/collections/{layer}/items/{id}",
+        "placesUrl": f"/map/places.json?lang={lang}",
+        "otherLanguageUrl": f"/map/?lang={'en' if lang == 'th' else 'th'}",
+    }
+
+
+def build_public_map(request: HttpRequest, lang: str) -> str:
+    """The whole page as HTML."""
+    page_map = folium.Map(
+        location=CENTRE_LATLON, zoom_start=START_ZOOM, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
+        tiles=None, control_scale=True, zoom_control=True,
+    )
+    # Local Leaflet from django-leaflet's static files instead of folium's CDN defaults.
+    page_map.default_js = [("leaflet", static("leaflet/leaflet.js"))]
+    page_map.default_css = [("leaflet_css", static("leaflet/leaflet.css"))]
+    root = page_map.get_root()
+    root.header.add_child(Element(
+        f'<title>{TEXT[lang]["title"]}</title>'
+        # No favicon request (it would 404 in the browser console).
+        '<link rel="icon" href="data:,">'
+    ))
+    root.html.add_child(Element(f'<h1 class="visually-hidden">{TEXT[lang]["heading"]}</h1>'))
+    page_map.add_child(PublicMapScripts(map_config(lang)))
+    html = root.render()
+    return html.replace("<html>", f'<html lang="{lang}">', 1)
