@@ -1,0 +1,25 @@
+#!/bin/sh
+# Container entry point for the web service. With no arguments: migrate, load the boundaries,
+# LAOs and national dataset (each step skips what is already there), then run gunicorn.
+# With arguments, run them instead, e.g.:
+#   docker-compose run --rm web python manage.py createsuperuser
+set -eu
+
+if [ "$#" -gt 0 ]; then
+  exec "$@"
+fi
+
+python manage.py migrate --noinput
+if [ "${LOAD_DATA:-1}" = 1 ]; then
+  python manage.py load_boundaries
+  python manage.py generate_laos
+  python manage.py generate_national_dataset --seed 42 --scale 1 --if-missing
+fi
+
+exec gunicorn gis_service.wsgi:application \
+  --bind 0.0.0.0:8000 \
+  --workers "${WEB_CONCURRENCY:-3}" \
+  --timeout "${GUNICORN_TIMEOUT:-60}" \
+  --forwarded-allow-ips "*" \
+  --access-logfile - \
+  --error-logfile -
