@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "gis_service.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "gis_service.urls"
@@ -185,6 +186,8 @@ _TILE_CACHE_BACKEND = (
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "layers.cache.TileFileCache", "LOCATION": str(TILE_CACHE_DIR)}
 )
+# Off only to measure the uncached path (bench/tiles_throughput.py).
+TILE_CACHE_ENABLED = env_bool("TILE_CACHE_ENABLED", True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tiles": {**_TILE_CACHE_BACKEND, "KEY_PREFIX": "tiles", "TIMEOUT": 30 * 24 * 3600,

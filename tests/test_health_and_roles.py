@@ -25,19 +25,31 @@ def test_healthz_reports_database_and_postgis_versions(client):
     assert body["database"]["postgis"].startswith("3")
 
 
-def test_healthz_answers_503_when_the_database_is_unreachable():
-    # A separate process whose database is a closed port: the real failure, not a mock.
+def get_with_database_down(path: str) -> tuple[int, dict, str | None]:
+    """GET a path in a separate process whose database is a closed port: the real failure, not a mock."""
     script = (
-        "import django, json; django.setup(); from django.test import Client; "
-        "r = Client(HTTP_HOST='127.0.0.1').get('/healthz'); print(json.dumps([r.status_code, r.json(), r.get('Retry-After')]))"
+        "import django, json, sys; django.setup(); from django.test import Client; "
+        "r = Client(HTTP_HOST='127.0.0.1').get(sys.argv[1]); "
+        "print(json.dumps([r.status_code, r.json(), r.get('Retry-After')]))"
     )
     env = {**os.environ, "DATABASE_URL": f"postgres://nobody:x@127.0.0.1:{free_port()}/nowhere",
            "DJANGO_SETTINGS_MODULE": "gis_service.settings"}
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
-    status, body, retry_after = json.loads(result.stdout.strip().splitlines()[-1])
+    result = subprocess.run([sys.executable, "-c", script, path], env=env, capture_output=True, text=True, timeout=60)
+    return tuple(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable():
+    status, body, retry_after = get_with_database_down("/healthz")
     assert status == 503
     assert body["database"] == "unreachable"
     assert retry_after
+
+
+def test_any_page_answers_503_with_retry_after_when_the_database_is_unreachable():
+    status, body, retry_after = get_with_database_down("/ogc/collections/groundwater_banks/items?limit=1")
+    assert status == 503
+    assert "retry after" in body["description"]
+    assert int(retry_after) > 0
 
 
 def test_every_role_has_its_group_with_programme_permissions():

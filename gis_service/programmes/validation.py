@@ -150,14 +150,17 @@ def _coordinates(geom: GEOSGeometry):
 def _derive_place(site: ProgrammeSite) -> str | None:
     """Set the subdistrict (and a road's length) from the geometry; refuse places outside Thailand."""
     if site.geom.geom_type == "Point":
-        subdistrict = Subdistrict.objects.filter(geom__intersects=site.geom).order_by("code").first()
-        if subdistrict is None:
+        # Only the id: the boundary itself is large and not needed here.
+        subdistrict_id = (
+            Subdistrict.objects.filter(geom__intersects=site.geom).order_by("code").values_list("id", flat=True).first()
+        )
+        if subdistrict_id is None:
             lon, lat = site.geom.coords
             return (
                 f"The point ({lon:.6f}, {lat:.6f}) falls in no subdistrict of Thailand: "
                 "it is outside the country or at sea. Check the coordinates (longitude first)."
             )
-        site.subdistrict = subdistrict
+        site.subdistrict_id = subdistrict_id
         return None
     with connection.cursor() as cursor:
         cursor.execute(ROAD_PLACEMENT_SQL, [bytes(site.geom.ewkb)])
@@ -217,7 +220,11 @@ def _check_lao(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
     else:
         serves = lao.subdistricts.filter(pk=site.subdistrict_id).exists()
     if not serves:
-        place = Subdistrict.objects.select_related("district", "province").get(pk=site.subdistrict_id)
+        place = (
+            Subdistrict.objects.select_related("district", "province")
+            .only("code", "name_en", "district__name_en", "province__name_en")
+            .get(pk=site.subdistrict_id)
+        )
         errors.setdefault("lao", []).append(
             f"LAO {lao.code} does not serve {place.name_en} ({place.code}), {place.district.name_en}, "
             f"{place.province.name_en}, where the site lies: choose the LAO responsible for that area."
