@@ -182,7 +182,7 @@ FIXTURES_DIR = BASE_DIR / "fixtures"
 # version: a directory by default (TILE_CACHE_DIR), Redis when REDIS_URL is set.
 TILE_CACHE_DIR = Path(os.environ.get("TILE_CACHE_DIR", BASE_DIR / "var" / "tile-cache"))
 _TILE_CACHE_BACKEND = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    {"BACKEND": "layers.cache.TileRedisCache", "LOCATION": os.environ["REDIS_URL"]}
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "layers.cache.TileFileCache", "LOCATION": str(TILE_CACHE_DIR)}
 )

@@ -95,7 +95,6 @@ def table_versions(tables: Iterable[str]) -> dict[str, int]:
     return {name: found.get(name, 0) for name in names}
 
 
-@lru_cache(maxsize=None)
 def layer_tables(layer) -> tuple[str, ...]:
     """Tables whose data a layer shows: its own and every table its property paths join to."""
     tables = [layer.table]
@@ -108,16 +107,21 @@ def layer_tables(layer) -> tuple[str, ...]:
     return tuple(tables)
 
 
+@lru_cache(maxsize=None)
+def _tables_of(layer_id: str) -> tuple[str, ...]:
+    # Keyed on the id: hashing a whole Layer declaration on every request costs more than the lookup.
+    from layers.registry import get_layer
+
+    return layer_tables(get_layer(layer_id))
+
+
 def layer_versions(layer_ids: Iterable[str]) -> dict[str, int]:
     """Current data version of each registered layer, in one query.
 
     A layer's version is the greatest version of the tables it shows (versions are unique and only
     grow), so renaming a province moves the version of the wells whose tiles carry its code.
     """
-    # Import late: the registry imports the programme models, which this module must not need.
-    from layers.registry import get_layer
-
-    tables = {layer_id: layer_tables(get_layer(layer_id)) for layer_id in layer_ids}
+    tables = {layer_id: _tables_of(layer_id) for layer_id in layer_ids}
     by_table = table_versions({table for names in tables.values() for table in names})
     return {layer_id: max(by_table[table] for table in names) for layer_id, names in tables.items()}
 

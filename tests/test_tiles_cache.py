@@ -1,9 +1,14 @@
 """The tile cache follows edits: versioned keys and URLs, ETag/304, and a changed well in the next tile."""
+import shutil
+import subprocess
+import time
+
 import pytest
 
 from gis_service.programmes.models import GroundwaterBank
 from layers.tiles_sql import CLUSTER_BELOW_ZOOM
 from layers.versions import layer_version
+from tests.conftest import free_port
 from tests.tiles_helpers import decode_tile, tile_of
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +123,38 @@ def test_raw_sql_writes_are_seen_by_the_cache_too(client):
         cursor.execute("UPDATE programmes_groundwaterbank SET name_th = 'แก้ไขด้วย SQL' WHERE id = %s", [well.pk])
     features = decode_tile(fetch(client, path).content, 12, x, y)["groundwater_banks"]
     assert [f["name_th"] for f in features if f["code"] == well.code] == ["แก้ไขด้วย SQL"]
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server (Debian package redis-server) not installed")
+def test_the_redis_backend_keeps_tiles_for_every_worker(tmp_path):
+    from layers.cache import TileRedisCache
+
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        cache = TileRedisCache(f"redis://127.0.0.1:{port}/0", {"KEY_PREFIX": "tiles-test"})
+        for _ in range(50):
+            try:
+                cache.set("gis:groundwater_banks:public:1:5/24/14", b"\x1a\x02mvt")
+                break
+            except Exception:  # noqa: BLE001 - the server may still be starting
+                time.sleep(0.1)
+        # A second backend object stands for another worker process: it sees the same entry.
+        other = TileRedisCache(f"redis://127.0.0.1:{port}/0", {"KEY_PREFIX": "tiles-test"})
+        assert other.get("gis:groundwater_banks:public:1:5/24/14") == b"\x1a\x02mvt"
+        assert other.get("gis:groundwater_banks:public:2:5/24/14") is None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_with_the_cache_switched_off_tiles_come_straight_from_postgis(client, settings):
+    settings.TILE_CACHE_ENABLED = False
+    response = fetch(client, "/tiles/groundwater_banks/9/400/236.mvt")
+    assert response["X-Tile-Cache"] == "off" and response["ETag"] == f'"{layer_version("groundwater_banks")}-public"'
+    assert fetch(client, "/tiles/groundwater_banks/9/400/236.mvt", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_the_fast_path_still_refuses_hosts_that_are_not_allowed(client):
+    assert client.get("/tiles/groundwater_banks/9/400/236.mvt", HTTP_HOST="attacker.example").status_code == 400

@@ -1,0 +1,296 @@
+"""Vector tile throughput (issue 4): ours uncached, cached (file, Redis), behind nginx, and the peers.
+
+Over a fixed list of about 300 wells tiles from zoom 5 to 15 that hold data, driven by wrk against
+each server in turn, all on the same database in the same run:
+  - the limit: our tile SQL run directly by pgbench (1 and 2 clients);
+  - ours under gunicorn (2 sync workers, persistent connections): uncached, file cache, Redis cache;
+  - nginx proxy_cache in front of ours with versioned URLs, and nginx serving the same tiles as files;
+  - peers tipg 1.6.1 and django-vectortiles 1.0.2 (see bench/tiles_peers.py);
+  - the zoom-5 tile holding most wells, uncached, sequential requests.
+
+    DATABASE_URL=postgres://gis_service:gis_service@127.0.0.1:5432/gis_tiles_bench \\
+        .venv/bin/python bench/tiles_throughput.py --duration 8
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis_service.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from psycopg2.extensions import AsIs  # noqa: E402
+
+from bench import tiles_peers  # noqa: E402
+from layers.registry import get_layer  # noqa: E402
+from layers.tiles_sql import BUFFER, EXTENT, compile_tile_sql  # noqa: E402
+from layers.versions import layer_version  # noqa: E402
+
+LAYER = "groundwater_banks"
+NATIONAL_TILE = (5, 24, 14)
+TILES_PER_ZOOM = 33
+WRK_LUA = """
+local paths = {}
+for line in io.lines(os.getenv("TILE_PATHS")) do paths[#paths + 1] = line end
+local counter = 0
+function setup(thread) thread:set("offset", math.random(#paths)) end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[((counter + offset) % #paths) + 1])
+end
+"""
+NGINX_CONF = """
+user root;
+worker_processes 2;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  types {{ application/vnd.mapbox-vector-tile mvt; }}
+  proxy_cache_path {tmp}/cache levels=1:2 keys_zone=tiles:20m max_size=1g inactive=7d use_temp_path=off;
+  upstream app {{ server 127.0.0.1:{app_port}; keepalive 16; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location /tiles/ {{
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_cache tiles;
+      proxy_cache_lock on;
+      add_header X-Cache-Status $upstream_cache_status always;
+    }}
+    location /static-tiles/ {{ alias {tmp}/static/; }}
+  }}
+}}
+"""
+
+
+def fixed_tile_list() -> list[tuple[int, int, int]]:
+    """About 300 tiles from zoom 5 to 15 holding published wells, spread evenly, the same every run."""
+    tiles = []
+    with connection.cursor() as cursor:
+        for z in range(5, 16):
+            cursor.execute(
+                "SELECT DISTINCT floor((ST_X(geom) + 180) / 360 * 2^%s)::int AS x,"
+                " floor((1 - ln(tan(radians(ST_Y(geom))) + 1 / cos(radians(ST_Y(geom)))) / pi()) / 2 * 2^%s)::int AS y"
+                " FROM programmes_groundwaterbank WHERE published ORDER BY x, y", [z, z])
+            found = cursor.fetchall()
+            step = max(1, len(found) // TILES_PER_ZOOM)
+            tiles += [(z, x, y) for x, y in found[::step][:TILES_PER_ZOOM]]
+    return tiles
+
+
+def pgbench_script(tiles: list[tuple[int, int, int]]) -> str:
+    """A pgbench script running our tile statement for a random tile of the list."""
+    lines = [f"\\set i random(0, {len(tiles) - 1})"]
+    for i, (z, x, y) in enumerate(tiles):
+        lines.append(f"\\{'if' if i == 0 else 'elif'} :i = {i}")
+        lines += [f"\\set z {z}", f"\\set x {x}", f"\\set y {y}"]
+    lines.append("\\endif")
+    statements = {}
+    for clustered in (True, False):
+        statement = compile_tile_sql((LAYER,), "public", (clustered,))
+        placeholders = [AsIs(":z")] + [AsIs(":z"), AsIs(":x"), AsIs(":y")] * 2 + [BUFFER / EXTENT]
+        placeholders += [AsIs(":z"), AsIs(":x"), AsIs(":y")]
+        with connection.cursor() as cursor:
+            sql = cursor.cursor.mogrify(statement.sql, placeholders + list(statement.params)).decode()
+        statements[clustered] = " ".join(sql.split()) + ";"
+    lines += ["\\if :z < 8", statements[True], "\\else", statements[False], "\\endif"]
+    return "\n".join(lines) + "\n"
+
+
+def run_pgbench(script: Path, clients: int, duration_s: int, database_url: str) -> float:
+    """Tiles per second that pgbench reaches with this many clients."""
+    out = subprocess.run(["pgbench", "-n", "-T", str(duration_s), "-c", str(clients), "-j", str(clients),
+                          "-f", str(script), database_url], capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def run_wrk(base: str, paths: list[str], duration_s: int, tmp: Path, connections: int = 8) -> dict:
+    """wrk over the paths (each thread starting at a random place): requests/s, latency, non-2xx."""
+    paths_file, lua = tmp / "paths.txt", tmp / "paths.lua"
+    paths_file.write_text("\n".join(paths) + "\n")
+    lua.write_text(WRK_LUA)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration_s}s", "-s", str(lua), base],
+                         env={**os.environ, "TILE_PATHS": str(paths_file)}, capture_output=True, text=True,
+                         check=True).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "latency": re.search(r"Latency\s+(\S+)", out).group(1),
+            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0, "load": round(os.getloadavg()[0], 2)}
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited")
+        try:
+            requests.get(url, timeout=5)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def start_ours(port: int, database_url: str, log: Path, **env) -> subprocess.Popen:
+    """Our app under gunicorn: 2 sync workers, persistent connections."""
+    full_env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "CONN_MAX_AGE": "60",
+                "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnop", **env}
+    process = subprocess.Popen([str(REPO / ".venv/bin/gunicorn"), "gis_service.wsgi:application", "--bind",
+                                f"127.0.0.1:{port}", "--workers", "2"], cwd=REPO, env=full_env,
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+    return process
+
+
+def warm(base: str, paths: list[str]) -> list[bytes]:
+    """Fetch every path once (fills the caches); the bodies, in order."""
+    with requests.Session() as session:
+        return [session.get(base + path, timeout=60).content for path in paths]
+
+
+def national_tile_ms(base: str, repeats: int = 10) -> dict:
+    """Sequential uncached requests of the zoom-5 tile holding most wells."""
+    z, x, y = NATIONAL_TILE
+    times, size = [], 0
+    with requests.Session() as session:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            response = session.get(f"{base}/tiles/{LAYER}/{z}/{x}/{y}.mvt", timeout=60)
+            times.append((time.perf_counter() - started) * 1000)
+            size = len(response.content)
+    return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "bytes": size}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk or pgbench run")
+    parser.add_argument("--peers", type=Path, default=Path("/work/peers-tiles"))
+    parser.add_argument("--out", type=Path, default=REPO / "bench/results/tiles_throughput.json")
+    args = parser.parse_args()
+    database_url = os.environ["DATABASE_URL"]
+    duration = args.duration
+    tmp = Path(tempfile.mkdtemp(prefix="tiles-bench-"))
+    os.chmod(tmp, 0o755)
+    results: dict = {"started_load": os.getloadavg(), "cores": os.cpu_count()}
+
+    tiles = fixed_tile_list()
+    results["tiles"] = len(tiles)
+    print(f"{len(tiles)} tiles, zoom 5-15", flush=True)
+    script = tmp / "tile.pgbench"
+    script.write_text(pgbench_script(tiles))
+    for clients in (1, 2):
+        results[f"pgbench_{clients}"] = run_pgbench(script, clients, duration, database_url)
+        print(f"pgbench {clients} client(s): {results[f'pgbench_{clients}']:.0f} tiles/s", flush=True)
+
+    version = layer_version(LAYER)
+    plain = [f"/tiles/{LAYER}/{z}/{x}/{y}.mvt" for z, x, y in tiles]
+    versioned = [f"{path}?v={version}" for path in plain]
+    port = 8761
+    base = f"http://127.0.0.1:{port}"
+    runs = [("ours_uncached", {"TILE_CACHE_ENABLED": "0"}),
+            ("ours_file_cache", {"TILE_CACHE_DIR": str(tmp / "filecache")})]
+    redis = None
+    if shutil.which("redis-server"):
+        redis = subprocess.Popen(["redis-server", "--port", "6391", "--save", "", "--appendonly", "no"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        runs.append(("ours_redis_cache", {"REDIS_URL": "redis://127.0.0.1:6391/0"}))
+    try:
+        for name, env in runs:
+            server = start_ours(port, database_url, tmp / f"{name}.log", **env)
+            try:
+                if name == "ours_uncached":
+                    results["national_tile"] = national_tile_ms(base)
+                    print(f"zoom-5 tile uncached: {results['national_tile']}", flush=True)
+                bodies = warm(base, plain)
+                results[name] = run_wrk(base, plain, duration, tmp)
+                print(f"{name}: {results[name]}", flush=True)
+                if name == "ours_file_cache":
+                    nginx_runs(results, tmp, port, versioned, plain, bodies, duration, tiles)
+            finally:
+                stop(server)
+    finally:
+        if redis:
+            stop(redis)
+
+    peer_runs(results, args.peers, database_url, tiles, duration, tmp)
+    results["finished_load"] = os.getloadavg()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def nginx_runs(results: dict, tmp: Path, app_port: int, versioned: list[str], plain: list[str],
+               bodies: list[bytes], duration: int, tiles: list) -> None:
+    """nginx proxy_cache over our versioned URLs, then nginx serving the same tiles as static files."""
+    if not shutil.which("nginx"):
+        print("nginx not installed: skipped", flush=True)
+        return
+    for (z, x, y), body in zip(tiles, bodies, strict=True):
+        path = tmp / "static" / str(z) / str(x) / f"{y}.mvt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    port = 8762
+    conf = tmp / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, app_port=app_port, port=port))
+    nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(tmp), "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        time.sleep(1)
+        warm(base, versioned)
+        results["nginx_proxy_cache_versioned"] = run_wrk(base, versioned, duration, tmp, connections=32)
+        print(f"nginx proxy_cache: {results['nginx_proxy_cache_versioned']}", flush=True)
+        static = [f"/static-tiles/{z}/{x}/{y}.mvt" for z, x, y in tiles]
+        results["nginx_static_files"] = run_wrk(base, static, duration, tmp, connections=32)
+        print(f"nginx static: {results['nginx_static_files']}", flush=True)
+    finally:
+        stop(nginx)
+
+
+def peer_runs(results: dict, peers: Path, database_url: str, tiles: list, duration: int, tmp: Path) -> None:
+    """tipg and django-vectortiles over the same tiles."""
+    if not (peers / "bin" / "uvicorn").exists():
+        print(f"peers not installed in {peers}: skipped", flush=True)
+        return
+    for name, start, to_path, port in (("tipg", tiles_peers.start_tipg, tiles_peers.tipg_path, 8763),
+                                       ("django_vectortiles", tiles_peers.start_dvt, tiles_peers.dvt_path, 8764)):
+        server = start(peers, database_url, port, tmp / f"{name}.log")
+        base = f"http://127.0.0.1:{port}"
+        paths = [to_path(z, x, y) for z, x, y in tiles]
+        try:
+            wait_until_up(base + paths[0], server)
+            warm(base, paths[:20])
+            results[name] = run_wrk(base, paths, duration, tmp)
+            print(f"{name}: {results[name]}", flush=True)
+        finally:
+            stop(server)
+
+
+if __name__ == "__main__":
+    main()
