@@ -9,7 +9,9 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.db import InterfaceError, OperationalError
 
+from gis_service.middleware import DatabaseUnavailableMiddleware
 from layers.tiles import tile_view
 
 TILE_PATH = re.compile(r"^/tiles/(?P<layers>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+?)\.mvt$")
@@ -35,7 +37,11 @@ class TileFastPathMiddleware:
             request.get_host()
         except DisallowedHost:
             return self.get_response(request)
-        response = tile_view(request, **match.groupdict())
+        try:
+            response = tile_view(request, **match.groupdict())
+        except (OperationalError, InterfaceError) as error:
+            # The same 503 + Retry-After the rest of the service answers when the database is away.
+            return DatabaseUnavailableMiddleware(self.get_response).process_exception(request, error)
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
         return response

@@ -8,11 +8,10 @@ data version, so the bytes and the version that keys the cache come from one sna
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection
 from django.db.models import ExpressionWrapper, F, Field
 
 from layers.registry import Layer, get_layer
-from layers.versions import VERSION_TABLE, layer_tables
+from layers.versions import VERSION_TABLE, fetch_optimistically, layer_tables
 
 EXTENT = 4096
 BUFFER = 64
@@ -43,9 +42,7 @@ class TileSql:
     def execute(self, z: int, x: int, y: int) -> tuple[bytes, int]:
         """Run the statement for one tile: the MVT bytes and the data version they show."""
         margin = BUFFER / EXTENT
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, (z, z, x, y, z, x, y, margin, z, x, y, *self.params))
-            tile, version = cursor.fetchone()
+        ((tile, version),) = fetch_optimistically(self.sql, [z, z, x, y, z, x, y, margin, z, x, y, *self.params])
         return bytes(tile or b""), int(version or 0)
 
 

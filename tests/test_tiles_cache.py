@@ -158,3 +158,16 @@ def test_with_the_cache_switched_off_tiles_come_straight_from_postgis(client, se
 
 def test_the_fast_path_still_refuses_hosts_that_are_not_allowed(client):
     assert client.get("/tiles/groundwater_banks/9/400/236.mvt", HTTP_HOST="attacker.example").status_code == 400
+
+
+def test_a_database_outage_on_the_tile_path_is_a_503_with_retry_after(client, monkeypatch):
+    from django.db import OperationalError
+
+    import layers.tiles
+
+    def database_gone(layer_ids):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(layers.tiles, "layer_versions", database_gone)
+    response = client.get("/tiles/groundwater_banks/9/400/236.mvt")
+    assert response.status_code == 503 and response["Retry-After"]
