@@ -2,7 +2,7 @@
 
 Over a fixed list of about 300 wells tiles from zoom 5 to 15 that hold data, driven by wrk against
 each server in turn, all on the same database in the same run:
-  - the limit: our tile SQL run directly by pgbench (1 and 2 clients);
+  - the limit: our tile SQL run directly by pgbench (1 and 2 clients, prepared like the app's);
   - ours under gunicorn (2 sync workers, persistent connections): uncached, file cache, Redis cache;
   - nginx proxy_cache in front of ours with versioned URLs, and nginx serving the same tiles as files;
   - peers tipg 1.6.1 and django-vectortiles 1.0.2 (see bench/tiles_peers.py);
@@ -116,8 +116,10 @@ def pgbench_script(tiles: list[tuple[int, int, int]]) -> str:
 
 def run_pgbench(script: Path, clients: int, duration_s: int, database_url: str) -> float:
     """Tiles per second that pgbench reaches with this many clients."""
-    out = subprocess.run(["pgbench", "-n", "-T", str(duration_s), "-c", str(clients), "-j", str(clients),
-                          "-f", str(script), database_url], capture_output=True, text=True, check=True).stdout
+    # Prepared and planned once per session, as the app runs it (layers/versions.py: fetch_prepared).
+    out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-T", str(duration_s), "-c", str(clients),
+                          "-j", str(clients), "-f", str(script), database_url], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PGOPTIONS": "-c plan_cache_mode=force_generic_plan"}).stdout
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 

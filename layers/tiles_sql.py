@@ -5,13 +5,14 @@ compiled once per layer shape; its SQL becomes the inner query of ST_AsMVTGeom/S
 several layers concatenates their MVT layers in the same statement, which also reads the layers'
 data version, so the bytes and the version that keys the cache come from one snapshot.
 """
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db.models import ExpressionWrapper, F, Field
 
 from layers.registry import Layer, get_layer
-from layers.versions import VERSION_TABLE, fetch_optimistically, layer_tables
+from layers.versions import VERSION_TABLE, fetch_prepared, layer_tables, to_prepared_sql
 
 EXTENT = 4096
 BUFFER = 64
@@ -39,11 +40,24 @@ class TileSql:
     sql: str
     params: tuple
 
+    @property
+    def name(self) -> str:
+        """The name the statement is prepared under (one per statement text)."""
+        return _statement_name(self.sql)
+
+    def tile_params(self, z: int, x: int, y: int) -> list:
+        """Every parameter of the statement for one tile."""
+        return [z, z, x, y, z, x, y, BUFFER / EXTENT, z, x, y, *self.params]
+
     def execute(self, z: int, x: int, y: int) -> tuple[bytes, int]:
         """Run the statement for one tile: the MVT bytes and the data version they show."""
-        margin = BUFFER / EXTENT
-        ((tile, version),) = fetch_optimistically(self.sql, [z, z, x, y, z, x, y, margin, z, x, y, *self.params])
+        ((tile, version),) = fetch_prepared(self.name, to_prepared_sql(self.sql), self.tile_params(z, x, y))
         return bytes(tile or b""), int(version or 0)
+
+
+@lru_cache(maxsize=1024)
+def _statement_name(sql: str) -> str:
+    return "tile_" + hashlib.sha1(sql.encode()).hexdigest()[:16]
 
 
 def is_clustered(layer: Layer, z: int) -> bool:

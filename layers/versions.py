@@ -46,6 +46,8 @@ BEGIN
 END $$;
 """
 
+VERSION_SQL = f"SELECT table_name, version FROM {VERSION_TABLE} WHERE table_name = ANY($1::text[])"
+
 DROP_SQL = f"""
 DROP TABLE IF EXISTS {VERSION_TABLE};
 DROP SEQUENCE IF EXISTS {VERSION_SEQUENCE};
@@ -66,14 +68,38 @@ def drop_trigger_sql(table: str) -> str:
     return f"DROP TRIGGER IF EXISTS {table}_data_version ON {table};"
 
 
-def fetch_optimistically(sql: str, params: list) -> list[tuple]:
-    """Rows of a small read-only query, on the request's connection, as cheaply as it can be sent.
+def _prepared_names() -> set[str]:
+    # Prepared statements live as long as the database session: keep their names beside the
+    # session's psycopg2 connection and start afresh whenever Django reconnects.
+    state = connection.__dict__.get("_layers_prepared")
+    if state is None or state[0] is not connection.connection:
+        state = (connection.connection, set())
+        connection.__dict__["_layers_prepared"] = state
+    return state[1]
+
+
+@lru_cache(maxsize=1024)
+def to_prepared_sql(sql: str) -> str:
+    """A psycopg2 statement (`%s` placeholders) as the body of a PREPARE (`$1`, `$2`, ...)."""
+    parts = sql.split("%s")
+    prepared = parts[0]
+    for number, part in enumerate(parts[1:], start=1):
+        prepared += f"${number}{part}"
+    return prepared.replace("%%", "%")
+
+
+def fetch_prepared(name: str, prepared_sql: str, params: list) -> list[tuple]:
+    """Rows of a read-only statement prepared once per database session (no planning per request).
 
     With CONN_HEALTH_CHECKS Django sends `SELECT 1` before the first query of every request; for a
     tile read from the cache that doubles the database round trips. Here a broken persistent
-    connection is found by the query itself, then closed and the query retried once. The query goes
+    connection is found by the statement itself, then closed and the statement retried once. It goes
     to psycopg2's cursor directly (Django's cursor wrapper costs more than the query on this path);
     errors still come out as Django's database errors.
+
+    Planning a tile statement costs more than running it for most tiles (about 0.7 ms against 0.3 ms
+    at zoom 10), so each statement shape is prepared the first time a session runs it. Prepared
+    statements survive a rolled-back transaction, so the record of names stays true.
     """
     if connection.connection is not None and not connection.in_atomic_block:
         connection.health_check_done = True
@@ -81,8 +107,16 @@ def fetch_optimistically(sql: str, params: list) -> list[tuple]:
         try:
             with connection.wrap_database_errors:
                 connection.ensure_connection()
+                names = _prepared_names()
                 with connection.connection.cursor() as cursor:
-                    cursor.execute(sql, params)
+                    if not names:
+                        # Our statements take their tile from parameters through a one-row CTE, so the
+                        # generic plan is the custom plan: planning again each time would only cost.
+                        cursor.execute("SET plan_cache_mode = force_generic_plan")
+                    if name not in names:
+                        cursor.execute(f"PREPARE {name} AS {prepared_sql}")
+                        names.add(name)
+                    cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
                     return cursor.fetchall()
         except (OperationalError, InterfaceError):
             if attempt == 2 or connection.in_atomic_block:
@@ -94,7 +128,7 @@ def fetch_optimistically(sql: str, params: list) -> list[tuple]:
 def table_versions(tables: Iterable[str]) -> dict[str, int]:
     """Current data version of each table (0 for a table that has none yet), one indexed read."""
     names = list(tables)
-    found = dict(fetch_optimistically(f"SELECT table_name, version FROM {VERSION_TABLE} WHERE table_name = ANY(%s)", [names]))
+    found = dict(fetch_prepared("layers_versions", VERSION_SQL, [names]))
     return {name: found.get(name, 0) for name in names}
 
 
