@@ -29,7 +29,16 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/properties",
+    # OGC API – Tiles, served by layers/tiles_ogc.py from the same registry.
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+    "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
 ]
+TILING_SCHEMES_REL = "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"
+VECTOR_TILESETS_REL = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
 
 
 def landing(base: str) -> dict:
@@ -45,6 +54,7 @@ def landing(base: str) -> dict:
             link(f"{base}/api?f=html", "service-doc", HTML, "The API documentation"),
             link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
             link(f"{base}/collections", "data", JSON, "The collections"),
+            link(f"{base}/tileMatrixSets", TILING_SCHEMES_REL, JSON, "Tiling schemes (WebMercatorQuad)"),
         ],
     }
 
@@ -86,6 +96,7 @@ def collection(layer: Layer, base: str, visible_queryset, lang: str = "en") -> d
                  "application/schema+json", "Queryable properties"),
             link(f"{url}/schema", "http://www.opengis.net/def/rel/ogc/1.0/schema",
                  "application/schema+json", "Schema of the features"),
+            link(f"{url}/tiles", VECTOR_TILESETS_REL, JSON, "Vector tilesets (Mapbox Vector Tiles)"),
         ],
     }
 
