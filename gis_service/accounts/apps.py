@@ -10,5 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from gis_service.accounts.setup import sync_role_groups
 
-        # Permissions only exist after migrate has created them, so the groups are synced then.
-        post_migrate.connect(sync_role_groups, sender=self)
+        # The programmes' permissions exist only once migrate has created them for that app,
+        # so the groups are synced after the programmes app's post_migrate, not this one's.
+        post_migrate.connect(sync_role_groups, sender=self.apps.get_app_config("programmes"))

@@ -161,7 +161,8 @@ class TransitionView(FieldAPIView):
 
     actions = {"approve": review.approve, "reject": review.reject, "return": review.return_for_changes}
 
-    @extend_schema(tags=["field"], request=ReasonInput, responses={200: SubmissionSerializer, **ERROR_RESPONSES},
+    @extend_schema(operation_id="api_field_submission_transition", tags=["field"], request=ReasonInput,
+                   responses={200: SubmissionSerializer, **ERROR_RESPONSES},
                    summary="Approve (creates or updates the site and publishes it), reject or return a submission")
     def post(self, request, client_uuid, action):
         incoming = ReasonInput(data=request.data)

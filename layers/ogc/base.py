@@ -38,6 +38,9 @@ class OgcView(APIView):
     permission_classes: list = []
     content_negotiation_class = AnyContent
     formats: tuple[str, ...] = ("json", "html")
+    # The OGC API has its own OpenAPI document (/ogc/api), generated from the registry; keep it
+    # out of drf-spectacular's /api/schema/, which documents the field and coverage APIs.
+    schema = None
 
     def handle_exception(self, exc: Exception) -> HttpResponse:
         """Map our errors and DRF's sign-in errors to OGC exception responses; anything else propagates."""
