@@ -202,3 +202,15 @@ def test_a_long_computation_runs_as_a_job_whose_progress_is_polled_over_http(liv
         with django_db_blocker.unblock():
             CoverageJob.objects.filter(params__radius_m=777.0).delete()
             CoverageResult.objects.filter(params__radius_m=777.0).delete()
+
+
+@pytest.mark.django_db
+def test_a_polygon_can_be_posted_as_json_and_an_invalid_one_is_refused(client):
+    reports.national_base(parse_params(QueryDict(""), published_only=True))
+    good = client.post("/api/coverage/units", {"area_polygon": HAT_YAI_BOX, "radius_m": 1000},
+                       content_type="application/json")
+    assert good.status_code == 200 and good.json()["inputs"]["area_polygon"]
+    jobs_before = CoverageJob.objects.count()
+    bad = client.post("/api/coverage/units?async=1", {"area_polygon": BOWTIE}, content_type="application/json")
+    assert bad.status_code == 400 and "invalid" in bad.json()["error"]
+    assert CoverageJob.objects.count() == jobs_before

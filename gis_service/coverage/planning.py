@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import rasterio
-from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
@@ -15,8 +15,10 @@ from scipy.spatial import cKDTree
 
 from gis_service.coverage import engine, population
 from gis_service.coverage.params import CoverageParams
-from gis_service.coverage.reports import (M2_PER_KM2, Progress, area_scope, cover_in_grid, no_progress,
-                                          site_selection, subdistrict_places)
+from gis_service.coverage.reports import (
+    M2_PER_KM2, Progress, area_bounds, area_scope, cover_in_grid, grid_envelope, no_progress, site_selection,
+    subdistrict_places,
+)
 
 MAX_GRID_CELLS = 20_000_000
 DISTANCE_NODATA = -1.0
@@ -81,17 +83,11 @@ def demand_grid(params: CoverageParams) -> tuple[population.PopulationGrid, np.n
         grid.people = grid.people * land
         return grid, land, "km2"
     _, clip = area_scope(params)
-    grid = population.read_population(params.population, _bounds(params))
+    grid = population.read_population(params.population, area_bounds(params))
     geometries = _area_geometries_in(grid, params, clip)
     land = population.zone_grid(geometries, grid) > 0
     grid.people = grid.people * land
     return grid, land, "people"
-
-
-def _bounds(params: CoverageParams) -> tuple[float, float, float, float] | None:
-    from gis_service.coverage.reports import _area_bounds
-
-    return _area_bounds(params)
 
 
 def _area_geometries_in(grid: population.PopulationGrid, params: CoverageParams, clip: bytes | None) -> list[dict]:
@@ -134,7 +130,7 @@ def proposals(params: CoverageParams, progress: Progress = no_progress) -> dict:
     _require_projected(grid)
     ids, clip = area_scope(params)
     progress(0.3, "marking what serving sites already reach")
-    covered = population.cover_mask(cover_in_grid(params, grid, _grid_envelope(grid)), grid)
+    covered = population.cover_mask(cover_in_grid(params, grid, grid_envelope(grid)), grid)
     uncovered = np.where(covered, 0.0, grid.people)
     offsets = disk_offsets(grid, params.radius_m)
     gains = _shifted_sum(uncovered, offsets, np.zeros_like(uncovered))
@@ -187,10 +183,6 @@ def _require_projected(grid: population.PopulationGrid) -> None:
                            "reproject it with gdalwarp -t_srs EPSG:32647 -r sum.", field="population")
 
 
-def _grid_envelope(grid: population.PopulationGrid) -> bytes:
-    return bytes(Polygon.from_bbox(grid.bounds_lonlat()).ewkb)
-
-
 def repairs(params: CoverageParams, progress: Progress = no_progress) -> dict:
     """Sites needing repair, ranked by the people (or land) that would regain access: no other site reaches them."""
     ids, clip = area_scope(params)
@@ -217,7 +209,7 @@ def _repair_people(params: CoverageParams, rows: list[dict]) -> None:
     grid, land, _ = demand_grid(params)
     _require_projected(grid)
     serving = replace(params, statuses=tuple(s for s in params.statuses if s != "needs_repair"))
-    covered = population.cover_mask(cover_in_grid(serving, grid, _grid_envelope(grid)), grid)
+    covered = population.cover_mask(cover_in_grid(serving, grid, grid_envelope(grid)), grid)
     uncovered = np.where(covered, 0.0, grid.people)
     xs, ys = transform_points("EPSG:4326", grid.crs, [r["lon"] for r in rows], [r["lat"] for r in rows])
     inverse = ~grid.transform

@@ -176,10 +176,10 @@ def cover_in_grid(params: CoverageParams, grid: population.PopulationGrid, reach
 
 
 def _add_population(units: list[dict], params: CoverageParams, clip: bytes | None) -> None:
-    grid = population.read_population(params.population, _area_bounds(params))
+    grid = population.read_population(params.population, area_bounds(params))
     codes, geometries = unit_geometries_for(grid, params.level, params.area_code or "", clip)
     zones = population.zone_grid(geometries, grid)
-    covered = population.cover_mask(cover_in_grid(params, grid, _grid_envelope(grid)), grid)
+    covered = population.cover_mask(cover_in_grid(params, grid, grid_envelope(grid)), grid)
     people, reached = population.people_by_zone(zones, grid, covered, len(codes))
     by_code = {code: (people[i + 1], reached[i + 1]) for i, code in enumerate(codes)}
     for unit in units:
@@ -193,7 +193,7 @@ def _add_population(units: list[dict], params: CoverageParams, clip: bytes | Non
                         population_covered_share=None)
 
 
-def _area_bounds(params: CoverageParams) -> tuple[float, float, float, float] | None:
+def area_bounds(params: CoverageParams) -> tuple[float, float, float, float] | None:
     """The lon/lat extent of the area of interest (None: everywhere)."""
     ids, clip = area_scope(params)
     if clip is not None:
@@ -204,7 +204,8 @@ def _area_bounds(params: CoverageParams) -> tuple[float, float, float, float] | 
     return GEOSGeometry(memoryview(envelope)).extent if envelope else None
 
 
-def _grid_envelope(grid: population.PopulationGrid) -> bytes:
+def grid_envelope(grid: population.PopulationGrid) -> bytes:
+    """A grid's lon/lat extent as EWKB (the area whose reachable sites matter for it)."""
     from django.contrib.gis.geos import Polygon
 
     return bytes(Polygon.from_bbox(grid.bounds_lonlat()).ewkb)
