@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pytest
 import rasterio
+import rasterio.mask
 import requests
 from django.http import QueryDict
 from rasterio.transform import from_origin
@@ -214,3 +215,53 @@ def test_a_polygon_can_be_posted_as_json_and_an_invalid_one_is_refused(client):
     bad = client.post("/api/coverage/units?async=1", {"area_polygon": BOWTIE}, content_type="application/json")
     assert bad.status_code == 400 and "invalid" in bad.json()["error"]
     assert CoverageJob.objects.count() == jobs_before
+
+
+@pytest.mark.django_db
+def test_a_raster_in_lon_lat_counts_people_like_rasterio_and_feeds_proposals(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    profile = {"driver": "GTiff", "height": 40, "width": 40, "count": 1, "dtype": "float32", "crs": "EPSG:4326",
+               "transform": from_origin(100.30, 7.10, 0.005, 0.005), "nodata": -1}
+    with rasterio.MemoryFile() as memfile:
+        with memfile.open(**profile) as dataset:
+            dataset.write(np.full((1, 40, 40), 2.0, dtype="float32"))
+        buffer.write(memfile.read())
+    buffer.seek(0)
+    buffer.name = "people_lonlat.tif"
+    reference = client.post("/api/coverage/rasters", {"population_file": buffer}).json()["population"]
+    reports.national_base(parse_params(QueryDict(""), published_only=True))
+    units = client.get(f"/api/coverage/units?area=TH90&level=province&population={reference}").json()
+    from gis_service.geography.models import Province
+    with rasterio.open(tmp_path / "coverage" / "rasters" / f"{reference.split(':')[1]}.tif") as dataset:
+        songkhla = json.loads(Province.objects.get(code="TH90").geom.json)
+        values, _ = rasterio.mask.mask(dataset, [songkhla], filled=False)
+    assert units["units"][0]["population"] == pytest.approx(float(values.sum()), rel=1e-6)
+    proposals = client.get(f"/api/coverage/proposals?area=TH90&count=2&population={reference}").json()
+    assert proposals["gain_unit"] == "people" and proposals["features"][0]["properties"]["marginal_gain_people"] > 0
+
+
+@pytest.mark.django_db
+def test_a_write_to_the_layer_moves_the_result_and_drops_the_stale_one(client):
+    from gis_service.geography.models import LAO, Subdistrict
+    from gis_service.programmes.models import GroundwaterBank
+    from gis_service.programmes.validation import set_geometry
+
+    everyone = parse_params(QueryDict(""), published_only=True)
+    reports.national_base(everyone)
+    first = client.get("/api/coverage/units?area=TH9011")
+    assert first.status_code == 200
+    place = Subdistrict.objects.get(code="TH901101")
+    well = GroundwaterBank(name_th="บ่อทดสอบแคช", status="operational", programme_year=2024, published=True,
+                           lao=LAO.objects.filter(subdistricts=place).exclude(kind=LAO.Kind.PROVINCIAL).first())
+    set_geometry(well, place.geom.point_on_surface)
+    well.save()
+    stale = client.get("/api/coverage/units?area=TH9011&async=1")
+    assert stale.status_code == 202, "the old result must not be served after a write"
+    reports.national_base(everyone)
+    second = client.get("/api/coverage/units?area=TH9011")
+    assert second.status_code == 200 and second["X-Coverage-Cache"] == "miss"
+    assert second["ETag"] != first["ETag"]
+    assert not CoverageResult.objects.filter(key=first["ETag"].strip('"')).exists()
+    sites = {u["code"]: u["serving_sites"] for u in second.json()["units"]}
+    assert sites["TH901101"] == {u["code"]: u["serving_sites"] for u in first.json()["units"]}["TH901101"] + 1

@@ -48,4 +48,6 @@ def store(key: str, kind: str, params: CoverageParams, content_type: str, payloa
             result.save(force_insert=True)
     except IntegrityError:
         return CoverageResult.objects.get(key=key)
+    # Results of the same inputs over older data can never be served again: drop them.
+    CoverageResult.objects.filter(kind=kind, params=result.params).exclude(key=key).delete()
     return result

@@ -10,6 +10,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
+from rasterio.enums import Resampling
+from rasterio.warp import reproject
 from rasterio.warp import transform as transform_points
 from scipy.spatial import cKDTree
 
@@ -84,10 +86,28 @@ def demand_grid(params: CoverageParams) -> tuple[population.PopulationGrid, np.n
         return grid, land, "km2"
     _, clip = area_scope(params)
     grid = population.read_population(params.population, area_bounds(params))
+    if not _in_metres(grid):
+        return _people_in_utm(grid, params) + ("people",)
     geometries = _area_geometries_in(grid, params, clip)
     land = population.zone_grid(geometries, grid) > 0
     grid.people = grid.people * land
     return grid, land, "people"
+
+
+def _in_metres(grid: population.PopulationGrid) -> bool:
+    """True for a projected grid whose unit is the metre (distances on it are metric)."""
+    return grid.crs.is_projected and (grid.crs.linear_units or "").lower() in ("metre", "meter", "m")
+
+
+def _people_in_utm(source: population.PopulationGrid, params: CoverageParams) -> tuple:
+    """People moved onto the area's UTM grid, summing the source cells into each target cell."""
+    grid, land = utm_grid(params)
+    people = np.zeros(grid.shape, dtype="float64")
+    if source.people.size:
+        reproject(source.people, people, src_transform=source.transform, src_crs=source.crs,
+                  dst_transform=grid.transform, dst_crs=grid.crs, resampling=Resampling.sum)
+    grid.people = np.where(np.isfinite(people) & (people > 0), people, 0.0) * land
+    return grid, land
 
 
 def _area_geometries_in(grid: population.PopulationGrid, params: CoverageParams, clip: bytes | None) -> list[dict]:
@@ -127,7 +147,6 @@ def proposals(params: CoverageParams, progress: Progress = no_progress) -> dict:
     """N proposed sites, each adding the most people (or land) not yet within reach: greedy max coverage."""
     progress(0.05, "building the demand grid")
     grid, land, unit = demand_grid(params)
-    _require_projected(grid)
     ids, clip = area_scope(params)
     progress(0.3, "marking what serving sites already reach")
     covered = population.cover_mask(cover_in_grid(params, grid, grid_envelope(grid)), grid)
@@ -175,14 +194,6 @@ def _proposal_features(params, grid, picks, unit, total_demand, left_uncovered) 
             "total_demand": round(total_demand, 3), "uncovered_after": round(left_uncovered, 3), "features": features}
 
 
-def _require_projected(grid: population.PopulationGrid) -> None:
-    from gis_service.coverage.errors import InvalidInput
-
-    if not grid.crs.is_projected:
-        raise InvalidInput("Proposals need a population raster in a projected CRS in metres (e.g. UTM 47N): "
-                           "reproject it with gdalwarp -t_srs EPSG:32647 -r sum.", field="population")
-
-
 def repairs(params: CoverageParams, progress: Progress = no_progress) -> dict:
     """Sites needing repair, ranked by the people (or land) that would regain access: no other site reaches them."""
     ids, clip = area_scope(params)
@@ -207,7 +218,6 @@ def repairs(params: CoverageParams, progress: Progress = no_progress) -> dict:
 
 def _repair_people(params: CoverageParams, rows: list[dict]) -> None:
     grid, land, _ = demand_grid(params)
-    _require_projected(grid)
     serving = replace(params, statuses=tuple(s for s in params.statuses if s != "needs_repair"))
     covered = population.cover_mask(cover_in_grid(serving, grid, grid_envelope(grid)), grid)
     uncovered = np.where(covered, 0.0, grid.people)
