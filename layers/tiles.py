@@ -6,8 +6,10 @@ plain Django views (no DRF), one indexed read of the data version, one cache rea
 - a tile with no feature is `204 No Content` (an empty MVT), cached like any other tile;
 - z, x or y that is not a whole number, or x/y outside the 2^z grid: 400; a zoom outside every
   requested layer's zoom range: 404; an unknown layer: 404; each with a message saying what to ask;
-- `?v=<version>` equal to the current data version: `public, max-age=31536000, immutable`;
-  any other tile: `public, no-cache` with an ETag, so caches revalidate (304) and never show stale data;
+- `?v=<version>` equal to the current data version: `public, max-age=31536000, immutable`; once
+  that tile is cached it is served for that URL with no database read (the URL names a snapshot);
+  a `v` that is not current, with no tile cached for it, gets today's data as `public, no-cache`;
+  a tile without `v`: `public, no-cache` with an ETag, so caches revalidate (304) and never show stale data;
 - `?include=unpublished` (signed-in staff only) adds unpublished sites: `private, no-cache`.
 """
 from dataclasses import dataclass
@@ -125,6 +127,18 @@ def tile_response(request: HttpRequest, tile_request: TileRequest) -> HttpRespon
     wanted_version = requested_version(request)
     ids = tile_request.layer_ids
     z, x, y = tile_request.z, tile_request.x, tile_request.y
+    if wanted_version is not None and tile_request.scope == PUBLIC:
+        # A versioned URL names one snapshot of the data, whose tile never changes: when it is
+        # cached (it was rendered at exactly that version), no database read is needed at all.
+        # This is what lets every cache in front hold such URLs for a year.
+        cached = get_tile(tile_key(ids, PUBLIC, wanted_version, z, x, y))
+        if cached is not None:
+            etag = f'"{wanted_version}-{PUBLIC}"'
+            if etag_matches(request, etag):
+                return _with_headers(HttpResponse(status=304), etag, wanted_version, wanted_version, PUBLIC,
+                                     "revalidated")
+            response = HttpResponse(cached, content_type=MVT_CONTENT_TYPE) if cached else HttpResponse(status=204)
+            return _with_headers(response, etag, wanted_version, wanted_version, PUBLIC, "hit")
     tile, status = None, "off"
     # With no cache and no ETag to compare, the tile statement alone gives the version.
     if settings.TILE_CACHE_ENABLED or "HTTP_IF_NONE_MATCH" in request.META:

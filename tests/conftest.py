@@ -4,6 +4,7 @@ real gunicorn server on it for HTTP clients (GDAL, OWSLib, browsers).
 Do not use pytest-django's transactional_db or live_server: they empty every table after each
 test, boundaries included. Use `live_service` for a real server on the test database instead.
 """
+import json
 import os
 import socket
 import subprocess
@@ -72,3 +73,16 @@ def live_service(django_db_setup, django_db_blocker):
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def get_with_database_down(path: str) -> tuple[int, dict, str | None]:
+    """GET a path in a separate process whose database is a closed port: the real failure, not a mock."""
+    script = (
+        "import django, json, sys; django.setup(); from django.test import Client; "
+        "r = Client(HTTP_HOST='127.0.0.1').get(sys.argv[1]); "
+        "print(json.dumps([r.status_code, r.json(), r.get('Retry-After')]))"
+    )
+    env = {**os.environ, "DATABASE_URL": f"postgres://nobody:x@127.0.0.1:{free_port()}/nowhere",
+           "DJANGO_SETTINGS_MODULE": "gis_service.settings"}
+    result = subprocess.run([sys.executable, "-c", script, path], env=env, capture_output=True, text=True, timeout=60)
+    return tuple(json.loads(result.stdout.strip().splitlines()[-1]))

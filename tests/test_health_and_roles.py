@@ -1,8 +1,4 @@
 """/healthz, the role groups and the assign_role command."""
-import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -11,7 +7,7 @@ from django.core.management import CommandError, call_command
 from gis_service.accounts.permissions import can_edit_site_of_lao, can_see_unpublished
 from gis_service.accounts.roles import Role
 from gis_service.geography.models import LAO
-from tests.conftest import free_port
+from tests.conftest import get_with_database_down
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +19,6 @@ def test_healthz_reports_database_and_postgis_versions(client):
     assert body["status"] == "ok"
     assert body["database"]["postgresql"].startswith("15")
     assert body["database"]["postgis"].startswith("3")
-
-
-def get_with_database_down(path: str) -> tuple[int, dict, str | None]:
-    """GET a path in a separate process whose database is a closed port: the real failure, not a mock."""
-    script = (
-        "import django, json, sys; django.setup(); from django.test import Client; "
-        "r = Client(HTTP_HOST='127.0.0.1').get(sys.argv[1]); "
-        "print(json.dumps([r.status_code, r.json(), r.get('Retry-After')]))"
-    )
-    env = {**os.environ, "DATABASE_URL": f"postgres://nobody:x@127.0.0.1:{free_port()}/nowhere",
-           "DJANGO_SETTINGS_MODULE": "gis_service.settings"}
-    result = subprocess.run([sys.executable, "-c", script, path], env=env, capture_output=True, text=True, timeout=60)
-    return tuple(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable():
