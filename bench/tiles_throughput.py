@@ -3,7 +3,8 @@
 Over a fixed list of about 300 wells tiles from zoom 5 to 15 that hold data, driven by wrk against
 each server in turn, all on the same database in the same run:
   - the limit: our tile SQL run directly by pgbench (1 and 2 clients, prepared like the app's);
-  - ours under gunicorn (2 sync workers, persistent connections): uncached, file cache, Redis cache;
+  - ours under gunicorn (2 sync workers, persistent connections): uncached, file cache, Redis cache
+    (each cache with plain URLs, which check the data version, and with versioned URLs, which need not);
   - nginx proxy_cache in front of ours with versioned URLs, and nginx serving the same tiles as files;
   - peers tipg 1.6.1 and django-vectortiles 1.0.2 (see bench/tiles_peers.py);
   - the zoom-5 tile holding most wells, uncached, sequential requests.
@@ -231,6 +232,11 @@ def main() -> None:
                 bodies = warm(base, plain)
                 results[name] = run_wrk(base, plain, duration, tmp)
                 print(f"{name}: {results[name]}", flush=True)
+                if name != "ours_uncached":
+                    # Versioned URLs (as TileJSON gives them): a cached one needs no database read.
+                    warm(base, versioned)
+                    results[f"{name}_versioned"] = run_wrk(base, versioned, duration, tmp)
+                    print(f"{name}_versioned: {results[f'{name}_versioned']}", flush=True)
                 if name == "ours_file_cache":
                     nginx_runs(results, tmp, port, versioned, plain, bodies, duration, tiles)
             finally:
