@@ -1,17 +1,13 @@
-"""The checks a field submission must pass: place, LAO, accuracy, capture time, attributes, duplicates."""
+"""The checks a field submission must pass: place, LAO, accuracy, capture time, attributes (duplicates: lookup.py)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import User
-from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import FloatField
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from gis_service.fieldwork.errors import Refused
-from gis_service.fieldwork.models import Kind, ReviewState, Submission
+from gis_service.fieldwork.lookup import Facts
 from gis_service.fieldwork.programmes import FieldProgramme, thai_label
 from gis_service.geography.models import LAO, District, Province, Subdistrict
 from gis_service.programmes.models import ProgrammeSite
@@ -20,25 +16,6 @@ from gis_service.programmes.validation import set_geometry, validate_site
 MAX_CAPTURE_AGE = timedelta(days=30)
 # Phones' clocks drift; a capture a few minutes "in the future" is a clock, not a forgery.
 CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
-# Degrees to expand a bounding box by per metre: 1 degree is at least 100 km anywhere in Thailand.
-DEGREES_PER_M = 1 / 100_000
-
-# One statement: where the point fell, and the officer's LAO whose area covers it (local LAOs before
-# provincial ones, so a site goes to the organisation closest to it).
-PLACE_SQL = """
-WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g)
-SELECT s.id, s.code, s.name_th, s.name_en, d.id, d.name_th, d.name_en, p.id, p.name_th, p.name_en,
-  lao.id, lao.code, lao.name_th, lao.name_en
-FROM pt
-LEFT JOIN geography_subdistrict s ON ST_Intersects(s.geom, pt.g)
-LEFT JOIN geography_district d ON d.id = s.district_id
-LEFT JOIN geography_province p ON p.id = s.province_id
-LEFT JOIN LATERAL (
-  SELECT l.id, l.code, l.name_th, l.name_en FROM geography_lao l JOIN accounts_laomembership m ON m.lao_id = l.id
-  WHERE m.user_id = %(user_id)s AND ST_Covers(l.area, pt.g) AND (%(lao_code)s = '' OR l.code = %(lao_code)s)
-  ORDER BY l.kind IN ('pao', 'bangkok'), l.code LIMIT 1) lao ON true
-ORDER BY s.code LIMIT 1
-"""
 
 
 @dataclass
@@ -54,14 +31,10 @@ class Placement:
         return self.lao.id
 
 
-def check_place(user: User, lon: float, lat: float, lao_code: str = "") -> Placement:
+def check_place(facts: Facts, lon: float, lat: float, lao_code: str = "") -> Placement:
     """The point must lie in Thailand and in the area of an LAO the officer belongs to."""
-    with connection.cursor() as cursor:
-        cursor.execute(PLACE_SQL, {"lon": lon, "lat": lat, "user_id": user.id, "lao_code": lao_code or ""})
-        row = cursor.fetchone()
-    (sub_id, sub_code, sub_th, sub_en, dist_id, dist_th, dist_en, prov_id, prov_th, prov_en,
-     lao_id, lao_code_found, lao_th, lao_en) = row
-    if sub_id is None:
+    place, lao = facts.place, facts.lao
+    if place is None:
         raise Refused(
             "location", "outside_thailand",
             f"The point ({lon:.6f}, {lat:.6f}) is not in Thailand (outside the country or at sea): "
@@ -69,28 +42,32 @@ def check_place(user: User, lon: float, lat: float, lao_code: str = "") -> Place
             f"ตำแหน่ง ({lon:.6f}, {lat:.6f}) ไม่อยู่ในประเทศไทย (อยู่นอกประเทศหรือในทะเล) "
             "กรุณาตรวจสอบว่าเปิดระบุตำแหน่งแล้ว และรอสัญญาณ GPS",
         )
-    if lao_id is None:
+    if lao is None:
         which_en = f"LAO {lao_code}" if lao_code else "any LAO you belong to"
         which_th = f"อปท. {lao_code}" if lao_code else "อปท. ที่ท่านสังกัด"
         raise Refused(
             "location", "outside_officer_lao",
-            f"The point fell in subdistrict {sub_en}, district {dist_en}, province {prov_en} ({sub_code}), "
+            f"The point fell in subdistrict {place.subdistrict_en}, district {place.district_en}, "
+            f"province {place.province_en} ({place.subdistrict_code}), "
             f"which is outside the area of {which_en}: register sites only in your LAO's area, "
             "or ask an administrator to add you to the LAO responsible here.",
-            f"ตำแหน่งนี้อยู่ใน ตำบล{sub_th} อำเภอ{dist_th} จังหวัด{prov_th} ({sub_code}) "
+            f"ตำแหน่งนี้อยู่ใน ตำบล{place.subdistrict_th} อำเภอ{place.district_th} จังหวัด{place.province_th} "
+            f"({place.subdistrict_code}) "
             f"ซึ่งอยู่นอกพื้นที่ของ{which_th} กรุณาบันทึกเฉพาะในพื้นที่ของ อปท. ของท่าน "
             "หรือติดต่อผู้ดูแลระบบเพื่อเพิ่มสังกัด",
-            place={"subdistrict": {"code": sub_code, "name_th": sub_th, "name_en": sub_en},
-                   "district": {"name_th": dist_th, "name_en": dist_en},
-                   "province": {"name_th": prov_th, "name_en": prov_en}},
+            place={"subdistrict": {"code": place.subdistrict_code, "name_th": place.subdistrict_th,
+                                   "name_en": place.subdistrict_en},
+                   "district": {"name_th": place.district_th, "name_en": place.district_en},
+                   "province": {"name_th": place.province_th, "name_en": place.province_en}},
         )
     # Names only: these instances carry what the answer shows, so answering needs no further query.
-    province = Province(id=prov_id, name_th=prov_th, name_en=prov_en)
-    district = District(id=dist_id, name_th=dist_th, name_en=dist_en, province=province)
-    subdistrict = Subdistrict(id=sub_id, code=sub_code, name_th=sub_th, name_en=sub_en, district=district,
-                              province=province)
+    province = Province(id=place.province_id, name_th=place.province_th, name_en=place.province_en)
+    district = District(id=place.district_id, name_th=place.district_th, name_en=place.district_en,
+                        province=province)
+    subdistrict = Subdistrict(id=place.subdistrict_id, code=place.subdistrict_code, name_th=place.subdistrict_th,
+                              name_en=place.subdistrict_en, district=district, province=province)
     return Placement(subdistrict=subdistrict, province=province,
-                     lao=LAO(id=lao_id, code=lao_code_found, name_th=lao_th, name_en=lao_en, province=province))
+                     lao=LAO(id=lao.id, code=lao.code, name_th=lao.name_th, name_en=lao.name_en, province=province))
 
 
 def check_accuracy(programme: FieldProgramme, accuracy_m: float, accuracy_note: str) -> list[dict]:
@@ -191,60 +168,3 @@ def unknown_attributes(programme: FieldProgramme, unknown: list[str], allowed: t
         f"use: {', '.join(allowed)}.",
         f"{programme.label_th}ไม่มีข้อมูล {', '.join(unknown)} ในที่นี้ ใช้ได้เฉพาะ: {', '.join(allowed)}",
     )
-
-
-def find_duplicates(programme: FieldProgramme, geometry: GEOSGeometry, exclude_uuid=None) -> list[dict]:
-    """Sites of the programme (and pending new-site submissions) the new one may be a duplicate of."""
-    radius_m = programme.duplicate_radius_m
-    table = programme.model._meta.db_table
-    ewkb = bytes(geometry.ewkb)
-    if programme.is_line:
-        # A road is a candidate when most of the new track lies within the radius of it.
-        sql = f"""
-            WITH n AS (SELECT ST_GeomFromEWKB(%(g)s) AS g)
-            SELECT * FROM (
-              SELECT r.uid, r.code, r.name_th, r.name_en, ST_Distance(r.geom::geography, n.g::geography) AS distance_m,
-                ST_Length(ST_Intersection(n.g, ST_Buffer(r.geom::geography, %(r)s)::geometry)::geography)
-                  / NULLIF(ST_Length(n.g::geography), 0) AS overlap_share
-              FROM {table} r, n WHERE r.geom && ST_Expand(n.g, %(deg)s)
-            ) c WHERE c.overlap_share >= %(share)s ORDER BY c.overlap_share DESC LIMIT 10"""
-    else:
-        sql = f"""
-            WITH n AS (SELECT ST_GeomFromEWKB(%(g)s) AS g)
-            SELECT * FROM (
-              SELECT s.uid, s.code, s.name_th, s.name_en, ST_Distance(s.geom::geography, n.g::geography) AS distance_m,
-                NULL::float AS overlap_share
-              FROM {table} s, n WHERE s.geom && ST_Expand(n.g, %(deg)s)
-            ) c WHERE c.distance_m <= %(r)s ORDER BY c.distance_m LIMIT 10"""
-    params = {"g": ewkb, "r": radius_m, "deg": radius_m * DEGREES_PER_M, "share": programme.duplicate_overlap_share}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        candidates = [
-            {"type": "site", "uid": str(uid), "code": code, "name_th": name_th, "name_en": name_en,
-             "distance_m": round(distance_m, 1),
-             **({"overlap_share": round(share, 3)} if share is not None else {})}
-            for uid, code, name_th, name_en, distance_m, share in cursor.fetchall()
-        ]
-    candidates += pending_duplicates(programme, geometry, exclude_uuid)
-    return candidates
-
-
-def pending_duplicates(programme: FieldProgramme, geometry: GEOSGeometry, exclude_uuid) -> list[dict]:
-    """New-site submissions not yet reviewed at the same place: two officers at one well, say."""
-    point = geometry if isinstance(geometry, Point) else geometry.centroid
-    radius_m = programme.duplicate_radius_m
-    rows = (
-        Submission.objects.filter(
-            programme=programme.slug, kind=Kind.NEW_SITE, state=ReviewState.SUBMITTED,
-            location__bboverlaps=point.buffer(radius_m * DEGREES_PER_M),
-        )
-        .exclude(client_uuid=exclude_uuid)
-        .annotate(distance_m=RawSQL("ST_Distance(location::geography, ST_GeomFromEWKB(%s)::geography)",
-                                    [bytes(point.ewkb)], output_field=FloatField()))
-        .values("client_uuid", "attributes", "distance_m")[:10]
-    )
-    return [
-        {"type": "submission", "uuid": str(row["client_uuid"]), "name_th": row["attributes"].get("name_th", ""),
-         "distance_m": round(row["distance_m"], 1)}
-        for row in rows if row["distance_m"] <= radius_m
-    ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gis_service.fieldwork import checks
 from gis_service.fieldwork.errors import Conflict, Forbidden, NotFound, Refused
+from gis_service.fieldwork.lookup import look_up
 from gis_service.fieldwork.models import Kind, ReviewState, Submission, SubmissionEvent, SubmissionPhoto
 from gis_service.fieldwork.photos import (
     EXIF_DISTANCE_FLAG_M,
@@ -65,16 +66,25 @@ def receive(user: User, data: dict) -> Received:
         raise Refused("photos", "too_many_photos", f"Send at most {MAX_PHOTOS} photos with one submission.",
                       f"ส่งรูปได้ไม่เกิน {MAX_PHOTOS} รูปต่อหนึ่งรายการ")
     digest = content_sha256(user, data, [upload_sha256(upload) for upload in uploads])
-    existing = Submission.objects.filter(client_uuid=data["uuid"]).only("id", "client_uuid", "content_sha256").first()
-    if existing is not None:
-        return Received(same_or_conflict(existing, digest), created=False)
-
     programme = FIELD_PROGRAMMES[data["programme"]]
+    point = Point(data["longitude"], data["latitude"], srid=4326)
+    new_site = data["kind"] == Kind.NEW_SITE
+    # A road's track is read now so that the one lookup can search duplicates of it; a track that cannot be
+    # read is refused only after the resend, time, accuracy and place checks, as it always was.
+    geometry, unreadable_track = None, None
+    if new_site:
+        try:
+            geometry = site_geometry(programme, point, data.get("line"))
+        except Refused as exc:
+            unreadable_track = exc
+    facts = look_up(user, programme, data["uuid"], data["longitude"], data["latitude"], data["lao"], geometry)
+    if facts.stored_id is not None:
+        return Received(same_or_conflict(facts.stored_id, facts.stored_sha256, data["uuid"], digest), created=False)
+
     photos = [check_photo(upload, position) for position, upload in enumerate(uploads)]
     checks.check_capture_time(data["captured_at"])
     flags = checks.check_accuracy(programme, data["accuracy_m"], data["accuracy_note"])
-    point = Point(data["longitude"], data["latitude"], srid=4326)
-    placement = checks.check_place(user, data["longitude"], data["latitude"], data["lao"])
+    placement = checks.check_place(facts, data["longitude"], data["latitude"], data["lao"])
     submission = Submission(
         client_uuid=data["uuid"], content_sha256=digest, kind=data["kind"], programme=programme.slug, officer=user,
         lao=placement.lao, subdistrict=placement.subdistrict, province=placement.province,
@@ -82,11 +92,12 @@ def receive(user: User, data: dict) -> Received:
         altitude_m=data.get("altitude_m"), captured_at=data["captured_at"], attributes=data["attributes"],
         note=data["note"],
     )
-    if data["kind"] == Kind.NEW_SITE:
-        geometry = site_geometry(programme, point, data.get("line"))
+    if new_site:
+        if unreadable_track is not None:
+            raise unreadable_track
         submission.line = geometry if programme.is_line else None
         checks.build_new_site(programme, data["attributes"], geometry, placement.lao_id)
-        submission.duplicate_candidates = checks.find_duplicates(programme, geometry, exclude_uuid=data["uuid"])
+        submission.duplicate_candidates = facts.candidates
         if submission.duplicate_candidates:
             flags.append(checks.flag(
                 "possible_duplicate",
@@ -105,15 +116,15 @@ def receive(user: User, data: dict) -> Received:
     return store(user, submission, photos, digest)
 
 
-def same_or_conflict(existing: Submission, digest: str) -> Submission:
+def same_or_conflict(stored_id: int, stored_sha256: str, client_uuid, digest: str) -> Submission:
     """A resend answers with the stored submission; the same UUID with other content is a conflict."""
-    if existing.content_sha256 == digest:
-        return existing
+    if stored_sha256 == digest:
+        return Submission(id=stored_id, client_uuid=client_uuid, content_sha256=stored_sha256)
     raise Conflict(
         "uuid", "uuid_reused",
-        f"Submission {existing.client_uuid} was already received with different content: "
+        f"Submission {client_uuid} was already received with different content: "
         "make a new submission (a new UUID) for a new record.",
-        f"รายการ {existing.client_uuid} ได้รับไปแล้วแต่ข้อมูลต่างกัน กรุณาสร้างรายการใหม่ (UUID ใหม่) สำหรับข้อมูลใหม่",
+        f"รายการ {client_uuid} ได้รับไปแล้วแต่ข้อมูลต่างกัน กรุณาสร้างรายการใหม่ (UUID ใหม่) สำหรับข้อมูลใหม่",
     )
 
 
@@ -141,11 +152,11 @@ def store(user: User, submission: Submission, photos: list, digest: str) -> Rece
         remove_files(stored_files)
         # Another request with the same UUID won the race: answer as for a resend. (Nothing else of this
         # submission was written before its own row, so any other integrity error is not that race.)
-        existing = Submission.objects.filter(client_uuid=submission.client_uuid).only(
-            "id", "client_uuid", "content_sha256").first()
+        existing = Submission.objects.filter(client_uuid=submission.client_uuid).values_list(
+            "id", "content_sha256").first()
         if existing is None:
             raise
-        return Received(same_or_conflict(existing, digest), created=False)
+        return Received(same_or_conflict(*existing, submission.client_uuid, digest), created=False)
     except BaseException:
         remove_files(stored_files)
         raise

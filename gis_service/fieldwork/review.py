@@ -8,6 +8,7 @@ from gis_service.accounts.permissions import has_role, is_administrator, provinc
 from gis_service.accounts.roles import Role
 from gis_service.fieldwork import checks
 from gis_service.fieldwork.errors import Conflict, Forbidden, NotFound, Refused
+from gis_service.fieldwork.lookup import DEGREES_PER_M
 from gis_service.fieldwork.models import DuplicateDecision, Kind, ReviewState, Submission, SubmissionEvent
 from gis_service.fieldwork.programmes import FIELD_PROGRAMMES
 from gis_service.programmes.models import ProgrammeSite, Source
@@ -174,6 +175,6 @@ def nearby_sites(submission: Submission, radius_m: float = 500.0) -> list[Progra
     """Sites of the submission's programme near it, for the reviewer's map."""
     programme = FIELD_PROGRAMMES[submission.programme]
     point: Point = submission.location
-    box = point.buffer(radius_m * checks.DEGREES_PER_M)
+    box = point.buffer(radius_m * DEGREES_PER_M)
     return list(programme.model.objects.filter(geom__bboverlaps=box).only(
         "uid", "code", "name_th", "name_en", "status", "published", "geom")[:200])

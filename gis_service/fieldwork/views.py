@@ -4,16 +4,17 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gis_service.accounts.permissions import has_role, is_administrator, province_ids_for_reviewer
+from gis_service.accounts.permissions import province_ids_for_reviewer
 from gis_service.accounts.roles import Role
 from gis_service.fieldwork import review
+from gis_service.fieldwork.auth import TokenWithRolesAuthentication, holds_role, may_submit
 from gis_service.fieldwork.errors import FieldError, Forbidden, NotFound, field_exception_handler
 from gis_service.fieldwork.intake import receive
 from gis_service.fieldwork.models import ReviewState, Submission
@@ -39,7 +40,7 @@ QUEUE_LIMIT = 200
 class FieldAPIView(APIView):
     """Token (phones) or session (review page) authentication; errors mapped in one place."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [TokenWithRolesAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
     def get_exception_handler(self):
@@ -91,7 +92,7 @@ class MeView(FieldAPIView):
         laos = user.lao_memberships.select_related("lao").order_by("lao__code")
         return Response({
             "username": user.username,
-            "roles": [role.value for role in Role if has_role(user, role)],
+            "roles": [role.value for role in Role if holds_role(user, role)],
             "laos": [{"code": m.lao.code, "name_th": m.lao.name_th, "name_en": m.lao.name_en} for m in laos],
         })
 
@@ -109,7 +110,7 @@ class SubmissionsView(FieldAPIView):
                     "is created, the body is the stored submission). 409: this UUID was stored with other content.",
     )
     def post(self, request):
-        if not (has_role(request.user, Role.FIELD_OFFICER) or is_administrator(request.user)):
+        if not may_submit(request.user):
             raise Forbidden("non_field", "not_a_field_officer", "Only field officers send submissions.",
                             "เฉพาะเจ้าหน้าที่ภาคสนามเท่านั้นที่ส่งข้อมูลได้")
         if hasattr(request.data, "getlist"):  # multipart: one value per field, photos as a list
@@ -146,11 +147,11 @@ class ReviewQueueView(FieldAPIView):
                    summary="The review queue of your provinces")
     def get(self, request):
         user = request.user
-        if not (has_role(user, Role.REVIEWER) or is_administrator(user)):
+        if not (holds_role(user, Role.REVIEWER) or holds_role(user, Role.ADMINISTRATOR)):
             raise Forbidden("non_field", "not_a_reviewer", "Only reviewers have a review queue.",
                             "เฉพาะผู้ตรวจเท่านั้นที่มีรายการรอตรวจ")
         queue = Submission.objects.filter(state=ReviewState.SUBMITTED)
-        if not is_administrator(user):
+        if not holds_role(user, Role.ADMINISTRATOR):
             queue = queue.filter(province_id__in=province_ids_for_reviewer(user))
         return Response(SubmissionSerializer(with_relations(queue.order_by("received_at")[:QUEUE_LIMIT]),
                                              many=True).data)

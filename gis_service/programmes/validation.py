@@ -40,8 +40,16 @@ ROAD_SHARE_INSIDE_THAILAND = 0.999
 # Derived fields, never typed by a user and so never checked as input.
 DERIVED_FIELDS = ["subdistrict", "length_m", "code", "created_by", "updated_by"]
 
+# Where a site lies, as (length_m, subdistrict_id, inside_m): a point's subdistrict, or for a road its
+# geodesic length, the subdistrict holding most of it and how much of it lies in Thailand.
+POINT_PLACEMENT_SQL = """
+SELECT NULL::float AS length_m,
+  (SELECT s.id FROM geography_subdistrict s WHERE ST_Intersects(s.geom, ST_GeomFromEWKB(%(g)s))
+    ORDER BY s.code LIMIT 1) AS subdistrict_id,
+  NULL::float AS inside_m
+"""
 ROAD_PLACEMENT_SQL = """
-WITH road AS (SELECT ST_GeomFromEWKB(%s) AS geom)
+WITH road AS (SELECT ST_GeomFromEWKB(%(g)s) AS geom)
 SELECT
   ST_Length(road.geom::geography, true) AS length_m,
   (SELECT s.id FROM geography_subdistrict s
@@ -51,28 +59,40 @@ SELECT
     FROM geography_subdistrict s WHERE ST_Intersects(s.geom, road.geom)), 0) AS inside_m
 FROM road
 """
+# The place and the responsible LAO in one round trip: does the LAO exist, and does it serve the subdistrict
+# the site lies in (a provincial LAO serves its whole province, any other LAO its own subdistricts)?
+PLACE_AND_LAO_SQL = """
+WITH place AS ({placement}),
+lao AS (SELECT id, kind, province_id FROM geography_lao WHERE id = %(lao_id)s)
+SELECT place.length_m, place.subdistrict_id, place.inside_m, lao.id IS NOT NULL AS lao_exists,
+  CASE WHEN lao.kind IN %(regional_kinds)s THEN EXISTS (
+         SELECT 1 FROM geography_subdistrict s WHERE s.id = place.subdistrict_id AND s.province_id = lao.province_id)
+       ELSE EXISTS (
+         SELECT 1 FROM geography_lao_subdistricts ls WHERE ls.lao_id = lao.id AND ls.subdistrict_id = place.subdistrict_id)
+  END AS lao_serves
+FROM place LEFT JOIN lao ON true
+"""
+REGIONAL_LAO_KINDS = (LAO.Kind.PROVINCIAL.value, LAO.Kind.BANGKOK.value)
 
 
 def validate_site(site: ProgrammeSite) -> None:
     """Check a site and fill its derived fields; raise ValidationError (by field) when it is wrong."""
     errors: dict[str, list[str]] = {}
+    # An LAO id is looked up with the place (one query for both), so clean_fields need not fetch it too.
+    lao_looked_up_with_place = isinstance(site.lao_id, int)
+    exclude = DERIVED_FIELDS + ["geom"] + (["lao"] if lao_looked_up_with_place else [])
     try:
-        site.clean_fields(exclude=DERIVED_FIELDS + ["geom"])
+        site.clean_fields(exclude=exclude)
     except ValidationError as exc:
         errors.update(exc.message_dict)
 
     geom_error = _check_geometry(site)
     if geom_error:
         errors.setdefault("geom", []).append(geom_error)
-    else:
-        place_error = _derive_place(site)
-        if place_error:
-            errors.setdefault("geom", []).append(place_error)
-
+    _derive_place_and_check_lao(site, geom_error is None, lao_looked_up_with_place, errors)
     _check_year(site, errors)
     _check_budget(site, errors)
     _check_status_transition(site, errors)
-    _check_lao(site, errors)
     _check_programme_rules(site, errors)
     if errors:
         raise ValidationError(errors)
@@ -147,33 +167,73 @@ def _coordinates(geom: GEOSGeometry):
             yield from _coordinates(part)
 
 
-def _derive_place(site: ProgrammeSite) -> str | None:
-    """Set the subdistrict (and a road's length) from the geometry; refuse places outside Thailand."""
-    if site.geom.geom_type == "Point":
-        # Only the id: the boundary itself is large and not needed here.
-        subdistrict_id = (
-            Subdistrict.objects.filter(geom__intersects=site.geom).order_by("code").values_list("id", flat=True).first()
-        )
+def _derive_place_and_check_lao(site: ProgrammeSite, geometry_ok: bool, check_lao_exists: bool,
+                                errors: dict[str, list[str]]) -> None:
+    """Set the subdistrict (and a road's length) from the geometry and check the LAO serves it, in one query."""
+    is_road = geometry_ok and site.geom.geom_type != "Point"
+    sql = PLACE_AND_LAO_SQL.format(placement=ROAD_PLACEMENT_SQL if is_road else POINT_PLACEMENT_SQL)
+    # An id clean_fields refused (not a number) is not looked up: its error is already recorded.
+    lao_id = site.lao_id if isinstance(site.lao_id, int) else None
+    params = {"g": bytes(site.geom.ewkb) if geometry_ok else None, "lao_id": lao_id,
+              "regional_kinds": REGIONAL_LAO_KINDS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        length_m, subdistrict_id, inside_m, lao_exists, lao_serves = cursor.fetchone()
+    if check_lao_exists and not lao_exists:
+        errors.setdefault("lao", []).append(_missing_lao_message(site))
+    if not geometry_ok:
+        return
+    place_error = _place_error(site, is_road, length_m, subdistrict_id, inside_m)
+    if place_error:
+        errors.setdefault("geom", []).append(place_error)
+        return
+    site.subdistrict_id = subdistrict_id
+    if is_road:
+        site.length_m = length_m
+    if lao_exists and not lao_serves:
+        errors.setdefault("lao", []).append(_lao_does_not_serve_message(site))
+
+
+def _place_error(site: ProgrammeSite, is_road: bool, length_m, subdistrict_id, inside_m) -> str | None:
+    """Refuse places outside Thailand, and roads without length or partly abroad."""
+    if not is_road:
         if subdistrict_id is None:
             lon, lat = site.geom.coords
             return (
                 f"The point ({lon:.6f}, {lat:.6f}) falls in no subdistrict of Thailand: "
                 "it is outside the country or at sea. Check the coordinates (longitude first)."
             )
-        site.subdistrict_id = subdistrict_id
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(ROAD_PLACEMENT_SQL, [bytes(site.geom.ewkb)])
-        length_m, subdistrict_id, inside_m = cursor.fetchone()
     if subdistrict_id is None:
         return "The road lies in no subdistrict of Thailand: check the coordinates (longitude first)."
     if length_m <= 0:
         return "The road has no length: give at least two distinct points."
     if inside_m < ROAD_SHARE_INSIDE_THAILAND * length_m:
         return f"Part of the road ({length_m - inside_m:.0f} m of {length_m:.0f} m) lies outside Thailand."
-    site.subdistrict_id = subdistrict_id
-    site.length_m = length_m
     return None
+
+
+def _missing_lao_message(site: ProgrammeSite) -> str:
+    """Django's own message for a foreign key to a row that does not exist (what clean_fields would say)."""
+    field = site._meta.get_field("lao")
+    return field.error_messages["invalid"] % {
+        "model": field.remote_field.model._meta.verbose_name, "pk": site.lao_id,
+        "field": field.remote_field.field_name, "value": site.lao_id,
+    }
+
+
+def _lao_does_not_serve_message(site: ProgrammeSite) -> str:
+    """Name the LAO and where the site lies, so the user can pick the LAO responsible (a refusal: rare, so queried)."""
+    lao_code = LAO.objects.filter(pk=site.lao_id).values_list("code", flat=True).get()
+    place = (
+        Subdistrict.objects.select_related("district", "province")
+        .only("code", "name_en", "district__name_en", "province__name_en")
+        .get(pk=site.subdistrict_id)
+    )
+    return (
+        f"LAO {lao_code} does not serve {place.name_en} ({place.code}), {place.district.name_en}, "
+        f"{place.province.name_en}, where the site lies: choose the LAO responsible for that area."
+    )
 
 
 def _check_year(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
@@ -205,29 +265,6 @@ def _check_status_transition(site: ProgrammeSite, errors: dict[str, list[str]]) 
         allowed = ", ".join(sorted(ALLOWED_TRANSITIONS.get(previous, set())))
         errors.setdefault("status", []).append(
             f"A site cannot go from '{previous}' to '{site.status}'; from '{previous}' it can go to: {allowed}."
-        )
-
-
-def _check_lao(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
-    """The responsible LAO must serve the place the site lies in."""
-    if site.lao_id is None or site.subdistrict_id is None:
-        return
-    lao = LAO.objects.filter(pk=site.lao_id).only("kind", "province_id", "code").first()
-    if lao is None:
-        return
-    if lao.kind in (LAO.Kind.PROVINCIAL, LAO.Kind.BANGKOK):
-        serves = Subdistrict.objects.filter(pk=site.subdistrict_id, province_id=lao.province_id).exists()
-    else:
-        serves = lao.subdistricts.filter(pk=site.subdistrict_id).exists()
-    if not serves:
-        place = (
-            Subdistrict.objects.select_related("district", "province")
-            .only("code", "name_en", "district__name_en", "province__name_en")
-            .get(pk=site.subdistrict_id)
-        )
-        errors.setdefault("lao", []).append(
-            f"LAO {lao.code} does not serve {place.name_en} ({place.code}), {place.district.name_en}, "
-            f"{place.province.name_en}, where the site lies: choose the LAO responsible for that area."
         )
 
 

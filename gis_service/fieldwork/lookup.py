@@ -1,0 +1,156 @@
+"""What the intake needs to know from the database about one submission, read in a single statement.
+
+Is the UUID already stored (a resend or a clash)? Where did the point fall (subdistrict, district, province)?
+Which of the officer's LAOs covers it? Which sites of the programme, and which pending new-site submissions,
+lie close enough to be the same site? One round trip answers all four; checks.py turns the answer into
+refusals, flags and candidates.
+"""
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from django.contrib.auth.models import User
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
+
+from gis_service.fieldwork.models import Kind, ReviewState
+from gis_service.fieldwork.programmes import FieldProgramme
+
+# Degrees to expand a bounding box by per metre: 1 degree is at least 100 km anywhere in Thailand.
+DEGREES_PER_M = 1 / 100_000
+MAX_CANDIDATES = 10
+
+# The candidates of each kind come back as one JSON array of arrays, so the statement stays one row.
+POINT_SITE_CANDIDATES = """
+  SELECT s.uid, s.code, s.name_th, s.name_en, ST_Distance(s.geom::geography, n.g::geography) AS distance_m,
+    NULL::float AS overlap_share
+  FROM {table} s, n WHERE s.geom && ST_Expand(n.g, %(deg)s)"""
+# A road is a candidate when most of the new track lies within the radius of it.
+LINE_SITE_CANDIDATES = """
+  SELECT r.uid, r.code, r.name_th, r.name_en, ST_Distance(r.geom::geography, n.g::geography) AS distance_m,
+    ST_Length(ST_Intersection(n.g, ST_Buffer(r.geom::geography, %(r)s)::geometry)::geography)
+      / NULLIF(ST_Length(n.g::geography), 0) AS overlap_share
+  FROM {table} r, n WHERE r.geom && ST_Expand(n.g, %(deg)s)"""
+POINT_IS_CANDIDATE, POINT_ORDER = "distance_m <= %(r)s", "distance_m"
+LINE_IS_CANDIDATE, LINE_ORDER = "overlap_share >= %(share)s", "overlap_share DESC"
+
+LOOKUP_SQL = """
+WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),
+n AS (SELECT ST_GeomFromEWKB(%(geom)s) AS g),
+stored AS (SELECT id, content_sha256 FROM fieldwork_submission WHERE client_uuid = %(uuid)s),
+place AS (
+  SELECT s.id, s.code, s.name_th, s.name_en, d.id AS d_id, d.name_th AS d_th, d.name_en AS d_en,
+    p.id AS p_id, p.name_th AS p_th, p.name_en AS p_en
+  FROM pt JOIN geography_subdistrict s ON ST_Intersects(s.geom, pt.g)
+  JOIN geography_district d ON d.id = s.district_id JOIN geography_province p ON p.id = s.province_id
+  ORDER BY s.code LIMIT 1),
+-- Local LAOs before provincial ones, so a site goes to the organisation closest to it.
+lao AS (
+  SELECT l.id, l.code, l.name_th, l.name_en FROM pt, geography_lao l JOIN accounts_laomembership m ON m.lao_id = l.id
+  WHERE m.user_id = %(user_id)s AND ST_Covers(l.area, pt.g) AND (%(lao_code)s = '' OR l.code = %(lao_code)s)
+  ORDER BY l.kind IN ('pao', 'bangkok'), l.code LIMIT 1),
+sites AS (
+  SELECT * FROM ({site_candidates}) c WHERE {site_is_candidate} ORDER BY {site_order} LIMIT {limit}),
+pending AS (
+  SELECT f.client_uuid, COALESCE(f.attributes -> 'name_th', '""'::jsonb) AS name_th,
+    ST_Distance(f.location::geography, ST_Centroid(n.g)::geography) AS distance_m
+  FROM fieldwork_submission f, n
+  WHERE f.programme = %(programme)s AND f.kind = %(new_site)s AND f.state = %(submitted)s
+    AND f.client_uuid <> %(uuid)s AND f.location && ST_Expand(ST_Centroid(n.g), %(deg)s)),
+near_pending AS (SELECT * FROM pending WHERE distance_m <= %(r)s ORDER BY distance_m LIMIT {limit})
+SELECT
+  stored.id, stored.content_sha256,
+  place.id, place.code, place.name_th, place.name_en, place.d_id, place.d_th, place.d_en,
+  place.p_id, place.p_th, place.p_en, lao.id, lao.code, lao.name_th, lao.name_en,
+  (SELECT json_agg(json_build_array(uid, code, name_th, name_en, distance_m, overlap_share) ORDER BY {site_order})
+   FROM sites),
+  (SELECT json_agg(json_build_array(client_uuid, name_th, distance_m) ORDER BY distance_m) FROM near_pending)
+FROM (SELECT 1) one LEFT JOIN stored ON true LEFT JOIN place ON true LEFT JOIN lao ON true
+"""
+
+
+@cache
+def lookup_sql(programme: FieldProgramme) -> str:
+    """The lookup statement for one programme (its own site table and duplicate rule)."""
+    line = programme.is_line
+    return LOOKUP_SQL.format(
+        site_candidates=(LINE_SITE_CANDIDATES if line else POINT_SITE_CANDIDATES).format(
+            table=programme.model._meta.db_table),
+        site_is_candidate=LINE_IS_CANDIDATE if line else POINT_IS_CANDIDATE,
+        site_order=LINE_ORDER if line else POINT_ORDER,
+        limit=MAX_CANDIDATES,
+    )
+
+
+@dataclass
+class Place:
+    """Where a point fell: ids and names of its subdistrict, district and province."""
+
+    subdistrict_id: int
+    subdistrict_code: str
+    subdistrict_th: str
+    subdistrict_en: str
+    district_id: int
+    district_th: str
+    district_en: str
+    province_id: int
+    province_th: str
+    province_en: str
+
+
+@dataclass
+class OfficerLao:
+    """The officer's LAO whose area covers the point."""
+
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+
+
+@dataclass
+class Facts:
+    """The database's answer about one submission; `place` or `lao` is None when there is none."""
+
+    stored_id: int | None
+    stored_sha256: str | None
+    place: Place | None
+    lao: OfficerLao | None
+    candidates: list[dict]
+
+
+def _json(value) -> list:
+    # psycopg2 decodes json itself; accept text too in case a type caster is set differently.
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def look_up(user: User, programme: FieldProgramme, uuid, lon: float, lat: float, lao_code: str,
+            new_geometry: GEOSGeometry | None) -> Facts:
+    """Read everything the intake checks need; duplicates are searched only for a new site's geometry."""
+    radius_m = programme.duplicate_radius_m
+    params = {
+        "uuid": str(uuid), "lon": lon, "lat": lat, "user_id": user.id, "lao_code": lao_code or "",
+        "geom": bytes(new_geometry.ewkb) if new_geometry is not None else None,
+        "r": radius_m, "deg": radius_m * DEGREES_PER_M, "share": programme.duplicate_overlap_share,
+        "programme": programme.slug, "new_site": Kind.NEW_SITE.value, "submitted": ReviewState.SUBMITTED.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(lookup_sql(programme), params)
+        row = cursor.fetchone()
+    stored_id, stored_sha256, place_cols, lao_cols, sites, pending = row[0], row[1], row[2:12], row[12:16], *row[16:]
+    candidates = [
+        {"type": "site", "uid": str(uid), "code": code, "name_th": name_th, "name_en": name_en,
+         "distance_m": round(distance_m, 1), **({"overlap_share": round(share, 3)} if share is not None else {})}
+        for uid, code, name_th, name_en, distance_m, share in _json(sites)
+    ] + [
+        {"type": "submission", "uuid": str(client_uuid), "name_th": name_th, "distance_m": round(distance_m, 1)}
+        for client_uuid, name_th, distance_m in _json(pending)
+    ]
+    return Facts(
+        stored_id=stored_id, stored_sha256=stored_sha256,
+        place=Place(*place_cols) if place_cols[0] is not None else None,
+        lao=OfficerLao(*lao_cols) if lao_cols[0] is not None else None,
+        candidates=candidates,
+    )
