@@ -18,6 +18,9 @@ ITEMS_PARAMETERS = ("f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs
                     "filter", "filter-lang", "filter-crs")
 # A larger `limit` is refused rather than clamped, so a client never silently gets fewer features than asked.
 OFFSET_MAX = 10_000_000
+# The parameters that decide which features match (besides the layer's queryables), as opposed to
+# which page, properties, order or CRS is sent.
+FILTER_PARAMETERS = ("bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs")
 
 
 @dataclass
@@ -30,6 +33,8 @@ class ItemQuery:
     names: list[str] = field(default_factory=list)
     order_paths: list[str] = field(default_factory=list)
     where: Q = field(default_factory=Q)
+    # The filter parameters as sent, sorted: equal keys select equal features (see counts.py).
+    filter_key: tuple = ()
 
 
 def parse_items_query(layer: Layer, params: QueryDict, paged: bool = True) -> ItemQuery:
@@ -64,6 +69,8 @@ def parse_items_query(layer: Layer, params: QueryDict, paged: bool = True) -> It
     elif params.get("filter-lang") or params.get("filter-crs"):
         raise InvalidParameter("'filter-lang' and 'filter-crs' need a 'filter' to apply to.")
     query.where = where
+    deciding = set(FILTER_PARAMETERS) | {prop.name for prop in layer.queryables}
+    query.filter_key = tuple(sorted((name, tuple(params.getlist(name))) for name in params if name in deciding))
     return query
 
 

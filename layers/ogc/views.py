@@ -4,11 +4,12 @@ import json
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import urlencode
 
-from layers.features import FeatureRows
+from layers.features import Audience, FeaturePage, FeatureRows
 from layers.ogc import metadata, writes
 from layers.ogc.base import (
     GEOJSON, HTML, JSON, OPENAPI_JSON, OgcView, base_url, html_response, json_response, link, now_iso,
 )
+from layers.ogc.counts import matched_count, read_snapshot
 from layers.ogc.errors import NotFound, UnknownParameter
 from layers.ogc.exports import EXPORT_FORMATS, export_response
 from layers.ogc.openapi import openapi_document
@@ -105,12 +106,16 @@ class ItemsView(OgcView):
         fmt = self.choose_format(request)
         paged = fmt in ("json", "html") or "limit" in request.GET or "offset" in request.GET
         query = parse_items_query(layer, request.GET, paged=paged)
-        queryset = layer.visible_queryset(request.user).filter(query.where).order_by(*query.order_paths)
+        visible = layer.visible_queryset(request.user)
+        queryset = visible.filter(query.where).order_by(*query.order_paths)
         if fmt in EXPORT_FORMATS:
             page = queryset[query.offset:query.offset + query.limit] if paged else queryset
             return export_response(layer, page, query, fmt)
-        matched = queryset.count()
-        rows = FeatureRows(layer, queryset[query.offset:query.offset + query.limit], query.names, query.crs)
+        audience = Audience.of(visible)
+        with read_snapshot():
+            matched = matched_count(layer, audience, queryset, query.filter_key)
+            rows = FeaturePage(layer, audience, queryset[query.offset:query.offset + query.limit], query.names,
+                               query.crs)
         links = self._links(request, layer, query.offset, query.limit, rows.count, matched)
         if fmt == "html":
             features = [json.loads(text) for text in rows.list()]
@@ -151,7 +156,7 @@ class ItemsView(OgcView):
         return links
 
 
-def _stream(head: str, rows: FeatureRows):
+def _stream(head: str, rows: FeaturePage):
     yield head
     yield from rows.chunks()
     yield "]}"
