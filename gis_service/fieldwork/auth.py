@@ -1,7 +1,8 @@
 """Who is sending: the token, its user and the user's roles, read in one query."""
+from functools import cache
+
 from django.contrib.auth.models import AnonymousUser, Group, User
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -11,18 +12,39 @@ from gis_service.accounts.permissions import has_role
 from gis_service.accounts.roles import Role
 
 
+@cache
+def token_sql() -> tuple[str, list[str]]:
+    """The statement reading a token's user (every concrete field) and group names, and those fields' names."""
+    user_fields = User._meta.concrete_fields
+    columns = ", ".join(f'u."{field.column}"' for field in user_fields)
+    membership = User.groups.through._meta.db_table
+    sql = (
+        f"SELECT t.created, {columns}, ARRAY(SELECT g.name FROM {Group._meta.db_table} g "
+        f"JOIN {membership} ug ON ug.group_id = g.id WHERE ug.user_id = u.id) "
+        f"FROM {Token._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key = %s"
+    )
+    return sql, [field.attname for field in user_fields]
+
+
 class TokenWithRolesAuthentication(TokenAuthentication):
     """DRF's token authentication, with the user's group names read in the same query (phones send every request)."""
 
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
-        role_names = ArraySubquery(Group.objects.filter(user=OuterRef("user_id")).values("name"))
-        token = Token.objects.select_related("user").annotate(role_names=role_names).filter(key=key).first()
-        if token is None:
+        # Plain SQL: compiling the equivalent queryset (select_related plus an array subquery) cost about
+        # 1 ms of Python per request, more than the query itself.
+        sql, user_attnames = token_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+        if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        if not token.user.is_active:
+        user = User.from_db(connection.alias, user_attnames, row[1:-1])
+        if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        token.user.role_names = frozenset(token.role_names)
-        return token.user, token
+        user.role_names = frozenset(row[-1])
+        token = Token.from_db(connection.alias, ["key", "user_id", "created"], [key, user.id, row[0]])
+        token.user = user
+        return user, token
 
 
 def holds_role(user: User | AnonymousUser, role: Role) -> bool:

@@ -35,8 +35,8 @@ POINT_IS_CANDIDATE, POINT_ORDER = "distance_m <= %(r)s", "distance_m"
 LINE_IS_CANDIDATE, LINE_ORDER = "overlap_share >= %(share)s", "overlap_share DESC"
 
 LOOKUP_SQL = """
-WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),
-n AS (SELECT ST_GeomFromEWKB(%(geom)s) AS g),
+WITH pt AS NOT MATERIALIZED (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),
+n AS NOT MATERIALIZED (SELECT ST_GeomFromEWKB(%(geom)s) AS g),
 stored AS (SELECT id, content_sha256 FROM fieldwork_submission WHERE client_uuid = %(uuid)s),
 place AS (
   SELECT s.id, s.code, s.name_th, s.name_en, d.id AS d_id, d.name_th AS d_th, d.name_en AS d_en,

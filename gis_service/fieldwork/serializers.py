@@ -2,6 +2,7 @@
 import json
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -141,6 +142,37 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return {"subdistrict_code": s.code, "subdistrict_th": s.name_th, "subdistrict_en": s.name_en,
                 "district_th": s.district.name_th, "district_en": s.district.name_en,
                 "province_th": sub.province.name_th, "province_en": sub.province.name_en}
+
+    def to_representation(self, sub) -> dict:
+        """The body the fields above describe, built directly (DRF's generic path cost about 1 ms per answer)."""
+        events = getattr(sub, "event_rows", None)
+        return {
+            "uuid": str(sub.client_uuid), "kind": str(sub.kind), "programme": sub.programme, "state": str(sub.state),
+            "officer": sub.officer.username, "longitude": sub.location.x, "latitude": sub.location.y,
+            "line": self.get_line(sub), "accuracy_m": float(sub.accuracy_m), "accuracy_note": sub.accuracy_note,
+            "altitude_m": None if sub.altitude_m is None else float(sub.altitude_m),
+            "captured_at": iso_datetime(sub.captured_at), "received_at": iso_datetime(sub.received_at),
+            "attributes": sub.attributes, "note": sub.note,
+            "site": None if sub.site_uid is None else str(sub.site_uid),
+            "lao": self.get_lao(sub), "place": self.get_place(sub), "flags": sub.flags,
+            "duplicate_candidates": sub.duplicate_candidates, "duplicate_decision": str(sub.duplicate_decision),
+            "photos": self.get_photos(sub),
+            "events": [event_body(event) for event in (sub.events.all() if events is None else events)],
+        }
+
+
+def iso_datetime(value) -> str | None:
+    """A datetime as DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as 'Z'."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def event_body(event: SubmissionEvent) -> dict:
+    """One review transition as EventSerializer describes it."""
+    return {"action": event.action, "from_state": event.from_state, "to_state": event.to_state,
+            "actor": event.actor.username, "at": iso_datetime(event.at), "reason": event.reason}
 
 
 class ReasonInput(serializers.Serializer):
