@@ -2,12 +2,13 @@
 
 The queryset carries every filter as bound parameters; its SQL becomes the inner query of one
 statement that builds each feature's JSON text in the database (ST_AsGeoJSON, row_to_json),
-so Python only joins strings and streams them. Property names come from the registry, never from input.
+so Python only joins strings. Property names come from the registry, never from input.
 
-Pages of `/items` take two short statements instead (`FeaturePage`): the filtered, sorted page of
-row ids, then the features of exactly those ids from a statement that depends only on the layer,
-the properties, the CRS and the audience, prepared once per database session. Planning the joins
-of the place codes cost more than running them for a page of 100.
+Downloads (`FeatureRows`) run that one statement and stream its rows. Pages of `/items`
+(`FeaturePage`) take two short statements instead: the filtered, sorted page of row ids, then the
+features of exactly those ids from a statement that depends only on the layer, the audience, the
+properties and the CRS, prepared once per database session. Planning the joins of the place codes
+cost more than running them for a page of 100 (about 1 ms against 0.5 ms).
 """
 import hashlib
 import re
@@ -178,14 +179,6 @@ class FeaturePage:
             ids = [row[0] for row in cursor.fetchall()]
         self.texts = page_statement(layer, audience, names, crs).texts(ids) if ids else []
         self.count = len(self.texts)
-
-    def chunks(self) -> Iterator[str]:
-        """The comma-joined feature texts."""
-        yield ",".join(self.texts)
-
-    def list(self) -> list[str]:
-        """Every feature text."""
-        return self.texts
 
 
 def plain_rows(layer: Layer, queryset: QuerySet, names: list[str]) -> Iterator[tuple]:
