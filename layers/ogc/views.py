@@ -4,7 +4,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
-from layers.features import Audience, FeaturePage, FeatureRows
+from layers.features import Audience, FeaturePage
 from layers.ogc import metadata, writes
 from layers.ogc.base import (
     GEOJSON, HTML, JSON, OPENAPI_JSON, OgcView, base_url, html_response, json_response, link, now_iso,
@@ -171,8 +171,9 @@ class ItemView(OgcView):
             raise UnknownParameter(f"Unknown parameter {', '.join(unknown)}: a feature takes only f, crs, properties.")
         crs = parse_crs(request.GET.get("crs"), "crs")
         names = parse_properties(layer, request.GET.get("properties"))
-        queryset = layer.visible_queryset(request.user).filter(**{layer.id_field: feature_id})
-        texts = FeatureRows(layer, queryset, names, crs).list()
+        visible = layer.visible_queryset(request.user)
+        queryset = visible.filter(**{layer.id_field: feature_id})
+        texts = FeaturePage(layer, Audience.of(visible), queryset, names, crs).texts
         if not texts:
             raise NotFound(f"No feature '{feature_id}' in collection '{layer.id}'.")
         feature = json.loads(texts[0])
