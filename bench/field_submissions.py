@@ -1,18 +1,20 @@
 """Validated field submissions per second (no photos) against gunicorn, and resends of stored ones.
 
-Usage (a database of your own holding boundaries, LAOs and the national dataset):
+Usage (a database of your own holding boundaries, LAOs and the national dataset; run under the shared lock):
     DATABASE_URL=postgres://gis_service:gis_service@127.0.0.1:5432/gis_field_bench \
-        .venv/bin/python bench/field_submissions.py --seconds 10 --clients 16 --workers 4
+        flock /work/notes/bench.lock .venv/bin/python bench/field_submissions.py --seconds 10 --workers 4
 
 Each submission passes every check of a real one (in Thailand, in the officer's LAO, accuracy, capture
 time, attributes through the site validation path, duplicate search) and is stored with its event.
+The client is wrk (C, little CPU) by default, or Python threads with requests (`--client python`); both
+run on the same 2 cores as gunicorn and PostgreSQL, so the CPU each of the three used is reported too.
 """
 import argparse
+import json
 import os
-import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -22,6 +24,7 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis_service.settings")
 
 import django  # noqa: E402
@@ -33,12 +36,14 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from field_clients import cpu_s_by_pid, gunicorn_pids, postgres_pids, run_python, run_wrk  # noqa: E402
 from gis_service.accounts.models import LaoMembership  # noqa: E402
 from gis_service.fieldwork.models import Submission  # noqa: E402
 from gis_service.geography.models import LAO  # noqa: E402
 
 BENCH_USER = "bench-field-officer"
 LAO_CODE = "LAO-300101"  # Nakhon Ratchasima city municipality
+PATH = "/api/field/submissions"
 
 
 def prepare_officer() -> str:
@@ -88,75 +93,90 @@ def start_gunicorn(workers: int, threads: int, port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def run(base: str, token: str, items: list[dict], clients: int, seconds: float, resend: bool) -> dict:
-    """Post from `clients` threads for `seconds`; count answers by status and time each request."""
-    headers = {"Authorization": f"Token {token}"}
-    lock = threading.Lock()
-    cursor = iter(items)
-    latencies_ms: list[float] = []
-    statuses: dict[int, int] = {}
-    stop_at = time.monotonic() + seconds
+def stored_count() -> int:
+    return Submission.objects.filter(officer__username=BENCH_USER).count()
 
-    def client() -> None:
-        with requests.Session() as session:
-            while time.monotonic() < stop_at:
-                with lock:
-                    item = next(cursor, None)
-                if item is None:
-                    return
-                started = time.perf_counter()
-                status = session.post(base + "/api/field/submissions", json=item, headers=headers, timeout=60).status_code
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                with lock:
-                    latencies_ms.append(elapsed_ms)
-                    statuses[status] = statuses.get(status, 0) + 1
 
-    began = time.monotonic()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall_s = time.monotonic() - began
-    expected = 200 if resend else 201
-    ok = statuses.get(expected, 0)
-    latencies_ms.sort()
-    return {
-        "mode": "resend of stored" if resend else "new", "requests": len(latencies_ms), "ok": ok,
-        "statuses": statuses, "per_s": ok / wall_s, "p50_ms": statistics.median(latencies_ms),
-        "p95_ms": latencies_ms[int(0.95 * (len(latencies_ms) - 1))],
-    }
+def settled_count() -> int:
+    """The stored count once requests still in the server when the client stopped have finished."""
+    count = stored_count()
+    while True:
+        time.sleep(0.5)
+        again = stored_count()
+        if again == count:
+            return count
+        count = again
+
+
+def measure(run, server: subprocess.Popen, label: str) -> dict:
+    """Run one phase; add the rows it stored and the CPU seconds gunicorn and PostgreSQL spent on it."""
+    rows_before = stored_count()
+    server_pids, db_pids = gunicorn_pids(server.pid), postgres_pids()
+    server_cpu, db_cpu = cpu_s_by_pid(server_pids), cpu_s_by_pid(db_pids)
+    result = run()
+    result["label"] = label
+    result["rows_added"] = settled_count() - rows_before
+    result["server_cpu_s"] = sum(cpu_s_by_pid(server_pids).values()) - sum(server_cpu.values())
+    # Backends opened during the run count from zero.
+    result["db_cpu_s"] = sum(now - db_cpu.get(pid, 0.0) for pid, now in cpu_s_by_pid(postgres_pids()).items())
+    result["load"] = os.getloadavg()[0]
+    return result
+
+
+def report(result: dict, expected_status: int) -> str:
+    ok = result["statuses"].get(expected_status, 0)
+    per_s = ok / result["wall_s"]
+    # Requests still in the server when the client stopped were done too (their rows count), answered to no one.
+    done = result["rows_added"] if expected_status == 201 else ok
+    cpu_ms = {name: result[key] / max(done, 1) * 1000 for name, key in
+              (("gunicorn", "server_cpu_s"), ("postgres", "db_cpu_s"), ("client", "client_cpu_s"))}
+    return (f"  {result['label']:>17}: {per_s:7.1f} /s  ({ok} x {expected_status} of {result['requests']}, "
+            f"statuses {result['statuses']}), p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; "
+            f"rows added {result['rows_added']}; CPU per answer: "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu_ms.items())
+            + f"; load {result['load']:.1f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=16, help="concurrent client connections")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--client", choices=["wrk", "python"], default="wrk")
     args = parser.parse_args()
 
     token = prepare_officer()
-    points = points_in_lao(6000)
-    items = [payload(point, n) for n, point in enumerate(points)]
+    # Enough distinct submissions that no client runs out (about 600/s at most on this machine).
+    count = 300 + int(args.seconds * 600)
+    items = [payload(point, n) for n, point in enumerate(points_in_lao(count))]
+    warm, fresh = items[:300], items[300:]
     server = start_gunicorn(args.workers, args.threads, args.port)
     base = f"http://127.0.0.1:{args.port}"
+    client = run_wrk if args.client == "wrk" else run_python
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     try:
-        run(base, token, items[:200], args.clients, 3, resend=False)  # warm-up: connections, imports
-        new = run(base, token, items[200:], args.clients, args.seconds, resend=False)
-        stored = items[200:200 + new["ok"]]
-        again = run(base, token, stored, args.clients, min(args.seconds, 5), resend=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            def phase(bodies: list[dict], seconds: float):
+                return lambda: client(base + PATH, headers, [json.dumps(b) for b in bodies], args.connections,
+                                      seconds, Path(tmp))
+            warmed = measure(phase(warm, 3), server, "warm-up")  # connections, imports
+            new = measure(phase(fresh, args.seconds), server, "new")
+            stored_uuids = {str(u) for u in Submission.objects.filter(
+                officer__username=BENCH_USER).values_list("client_uuid", flat=True)}
+            resent_bodies = [b for b in fresh if b["uuid"] in stored_uuids]
+            again = measure(phase(resent_bodies, min(args.seconds, 5)), server, "resend of stored")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    rows = Submission.objects.filter(officer__username=BENCH_USER).count()
     config = f"gunicorn {args.workers} workers" + (f" x {args.threads} threads" if args.threads > 1 else " (sync)")
-    print(f"{config}, {args.clients} client threads on the same machine, {args.seconds:.0f} s")
-    for result in (new, again):
-        print(f"  {result['mode']:>17}: {result['per_s']:7.1f} /s  ({result['ok']} ok of {result['requests']}, "
-              f"statuses {result['statuses']}), p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms")
-    print(f"  submission rows stored: {rows} (200 warm-up + {new['ok']} measured; resends added none)")
+    print(f"{config}, client {args.client} with {args.connections} connections on the same machine, "
+          f"{args.seconds:.0f} s")
+    print(report(new, 201))
+    print(report(again, 200))
+    print(f"  rows: warm-up {warmed['rows_added']}, measured {new['rows_added']}, resends {again['rows_added']}; "
+          f"now {stored_count()} stored for the bench officer")
     Submission.objects.filter(officer__username=BENCH_USER).delete()
 
 

@@ -78,14 +78,20 @@ def test_roles_are_read_with_the_token_on_every_request(phone):
     assert APIClient(HTTP_AUTHORIZATION="Token not-a-token").get("/api/field/me").status_code == 401
 
 
-def test_a_new_submission_costs_five_queries(phone):
+def test_a_new_submission_plans_three_statements_and_runs_two_prepared(phone):
     _, client = phone
-    client.post(URL, well_payload(step=47), format="json")  # the first request of a test sets up its connection
+    client.post(URL, well_payload(step=47), format="json")  # the session prepares its statements once
     with CaptureQueriesContext(connection) as queries:
         assert client.post(URL, well_payload(step=48), format="json").status_code == 201
-    # token and roles; resend/place/LAO/duplicates; the validation path's place and LAO; two inserts
+    # Planned each time: the validation path's place and LAO, and the two inserts.
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) == 5, statements
+    assert len(statements) == 3, statements
+    assert statements[0].lstrip().startswith("WITH place AS") and statements[1].startswith("INSERT")
+    # Token with roles, and resend/place/LAO/duplicates: prepared in this session, not planned again.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        names = {name for (name,) in cursor.fetchall()}
+    assert "field_token_user_roles" in names and any(name.startswith("field_lookup_") for name in names)
 
 
 def test_road_along_a_registered_road_is_flagged_with_its_overlap(phone):

@@ -10,11 +10,12 @@ from rest_framework.authtoken.models import Token
 
 from gis_service.accounts.permissions import has_role
 from gis_service.accounts.roles import Role
+from layers.versions import fetch_prepared, to_prepared_sql
 
 
 @cache
 def token_sql() -> tuple[str, list[str]]:
-    """The statement reading a token's user (every concrete field) and group names, and those fields' names."""
+    """The statement (for PREPARE) reading a token's user (every concrete field) and group names, and the field names."""
     user_fields = User._meta.concrete_fields
     columns = ", ".join(f'u."{field.column}"' for field in user_fields)
     membership = User.groups.through._meta.db_table
@@ -23,7 +24,7 @@ def token_sql() -> tuple[str, list[str]]:
         f"JOIN {membership} ug ON ug.group_id = g.id WHERE ug.user_id = u.id) "
         f"FROM {Token._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key = %s"
     )
-    return sql, [field.attname for field in user_fields]
+    return to_prepared_sql(sql), [field.attname for field in user_fields]
 
 
 class TokenWithRolesAuthentication(TokenAuthentication):
@@ -31,13 +32,14 @@ class TokenWithRolesAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
         # Plain SQL: compiling the equivalent queryset (select_related plus an array subquery) cost about
-        # 1 ms of Python per request, more than the query itself.
+        # 1 ms of Python per request, more than the query itself. Prepared once per database session, it is
+        # also the request's first query, which finds (and replaces) a connection broken by a database
+        # restart, so Django's `SELECT 1` health check is not sent before it (see fetch_prepared).
         sql, user_attnames = token_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [key])
-            row = cursor.fetchone()
-        if row is None:
+        rows = fetch_prepared("field_token_user_roles", sql, [key])
+        if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
+        row = rows[0]
         user = User.from_db(connection.alias, user_attnames, row[1:-1])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
