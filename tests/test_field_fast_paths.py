@@ -1,12 +1,13 @@
 """The intake's short cuts give exactly what the long way gave: bodies, roles, duplicates, and the validation path."""
 import json
+import threading
 import uuid
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework import serializers
@@ -14,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from gis_service.fieldwork.models import Submission
+from gis_service.fieldwork.prepared import run_prepared
 from gis_service.fieldwork.serializers import SubmissionSerializer
 from gis_service.fieldwork.views import with_relations
 from gis_service.geography.models import LAO, Subdistrict
@@ -92,6 +94,43 @@ def test_a_new_submission_plans_three_statements_and_runs_two_prepared(phone):
         cursor.execute("SELECT name FROM pg_prepared_statements")
         names = {name for (name,) in cursor.fetchall()}
     assert "field_token_user_roles" in names and any(name.startswith("field_lookup_") for name in names)
+
+
+def in_threads(work, count: int) -> list:
+    """Run work(n) in `count` threads, each on its own database connection (outside any test transaction)."""
+    results, errors = [], []
+
+    def run(n: int) -> None:
+        try:
+            results.append(work(n))
+        except Exception as exc:  # noqa: BLE001 -- reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+def test_prepared_statements_are_kept_per_thread_and_prepared_again_when_lost():
+    barrier = threading.Barrier(2)
+
+    def add_one_five_times(n: int) -> list[int]:
+        answers = []
+        for step in range(5):
+            barrier.wait(timeout=30)  # the two threads take turns on their two connections
+            answers.append(run_prepared("field_test_add_one", "SELECT $1::int + 1", [n * 10 + step])[0][0])
+            if step == 2:
+                with connection.cursor() as cursor:
+                    cursor.execute("DEALLOCATE ALL")  # as DISCARD ALL would
+        return answers
+
+    assert sorted(in_threads(add_one_five_times, 2)) == [[1, 2, 3, 4, 5], [11, 12, 13, 14, 15]]
 
 
 def test_road_along_a_registered_road_is_flagged_with_its_overlap(phone):

@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from gis_service.accounts.permissions import has_role
 from gis_service.accounts.roles import Role
-from layers.versions import fetch_prepared, to_prepared_sql
+from gis_service.fieldwork.prepared import run_prepared
 
 
 @cache
@@ -22,9 +22,9 @@ def token_sql() -> tuple[str, list[str]]:
     sql = (
         f"SELECT t.created, {columns}, ARRAY(SELECT g.name FROM {Group._meta.db_table} g "
         f"JOIN {membership} ug ON ug.group_id = g.id WHERE ug.user_id = u.id) "
-        f"FROM {Token._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key = %s"
+        f"FROM {Token._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key = $1"
     )
-    return to_prepared_sql(sql), [field.attname for field in user_fields]
+    return sql, [field.attname for field in user_fields]
 
 
 class TokenWithRolesAuthentication(TokenAuthentication):
@@ -34,9 +34,9 @@ class TokenWithRolesAuthentication(TokenAuthentication):
         # Plain SQL: compiling the equivalent queryset (select_related plus an array subquery) cost about
         # 1 ms of Python per request, more than the query itself. Prepared once per database session, it is
         # also the request's first query, which finds (and replaces) a connection broken by a database
-        # restart, so Django's `SELECT 1` health check is not sent before it (see fetch_prepared).
+        # restart, so Django's `SELECT 1` health check is not sent before it (see run_prepared).
         sql, user_attnames = token_sql()
-        rows = fetch_prepared("field_token_user_roles", sql, [key])
+        rows = run_prepared("field_token_user_roles", sql, [key])
         if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         row = rows[0]

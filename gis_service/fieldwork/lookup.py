@@ -14,20 +14,20 @@ from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry
 
 from gis_service.fieldwork.models import Kind, ReviewState
+from gis_service.fieldwork.prepared import run_prepared
 from gis_service.fieldwork.programmes import FieldProgramme
-from layers.versions import fetch_prepared, to_prepared_sql
 
 # Degrees to expand a bounding box by per metre: 1 degree is at least 100 km anywhere in Thailand.
 DEGREES_PER_M = 1 / 100_000
 MAX_CANDIDATES = 10
 
-# The statement is prepared once per database session (layers.versions.fetch_prepared): planning it cost
-# about 0.6 ms, four times as much as running it. Its arguments come in once, through the one-row `arg`,
-# which the planner folds into the statement, so the spatial indexes are used.
+# The statement is prepared once per database session (prepared.py): planning it cost about 0.6 ms, four
+# times as much as running it. Its arguments come in once, through the one-row `arg`, which the planner
+# folds into the statement, so the spatial indexes are used.
 ARGUMENTS = ["uuid", "lon", "lat", "user_id", "lao_code", "geom", "radius_m", "deg", "share", "programme"]
-ARG_CTE = """arg AS NOT MATERIALIZED (SELECT %s::uuid AS uuid, %s::float8 AS lon, %s::float8 AS lat,
-  %s::bigint AS user_id, %s::text AS lao_code, ST_GeomFromEWKB(%s::bytea) AS geom, %s::float8 AS radius_m,
-  %s::float8 AS deg, %s::float8 AS share, %s::text AS programme)"""
+ARG_CTE = """arg AS NOT MATERIALIZED (SELECT $1::uuid AS uuid, $2::float8 AS lon, $3::float8 AS lat,
+  $4::bigint AS user_id, $5::text AS lao_code, ST_GeomFromEWKB($6::bytea) AS geom, $7::float8 AS radius_m,
+  $8::float8 AS deg, $9::float8 AS share, $10::text AS programme)"""
 
 # The candidates of each kind come back as one JSON array of arrays, so the statement stays one row.
 POINT_SITE_CANDIDATES = """
@@ -93,7 +93,7 @@ def lookup_sql(programme: FieldProgramme) -> tuple[str, str]:
         limit=MAX_CANDIDATES, new_site=Kind.NEW_SITE.value, submitted=ReviewState.SUBMITTED.value,
     )
     # The name follows the text, so a changed statement is never run under an old session's plan.
-    return f"field_lookup_{hashlib.sha1(sql.encode()).hexdigest()[:16]}", to_prepared_sql(sql)
+    return f"field_lookup_{hashlib.sha1(sql.encode()).hexdigest()[:16]}", sql
 
 
 @dataclass
@@ -150,7 +150,7 @@ def look_up(user: User, programme: FieldProgramme, uuid, lon: float, lat: float,
         "deg": radius_m * DEGREES_PER_M, "share": programme.duplicate_overlap_share, "programme": programme.slug,
     }
     name, prepared_sql = lookup_sql(programme)
-    (row,) = fetch_prepared(name, prepared_sql, [arguments[key] for key in ARGUMENTS])
+    (row,) = run_prepared(name, prepared_sql, [arguments[key] for key in ARGUMENTS])
     stored_id, stored_sha256, place_cols, lao_cols, sites, pending = row[0], row[1], row[2:12], row[12:16], *row[16:]
     candidates = [
         {"type": "site", "uid": str(uid), "code": code, "name_th": name_th, "name_en": name_en,

@@ -1,0 +1,51 @@
+"""Statements the intake runs on every request, prepared once per database session: planning them cost more
+than running them (the lookup: about 0.6 ms to plan, 0.15 ms to run)."""
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, ProgrammingError, connections
+
+# SQLSTATE of "prepared statement does not exist": the session lost it (DEALLOCATE or DISCARD ALL ran).
+STATEMENT_GONE = "26000"
+
+
+def _prepared_names(database) -> set[str]:
+    # Kept on this thread's DatabaseWrapper (never on the shared `connection` proxy, which every thread of a
+    # gthread worker sees), beside the psycopg2 connection they were prepared on: a new connection has none.
+    state = database.__dict__.get("_field_prepared")
+    if state is None or state[0] is not database.connection:
+        state = (database.connection, set())
+        database.__dict__["_field_prepared"] = state
+    return state[1]
+
+
+def run_prepared(name: str, prepared_sql: str, params: list) -> list[tuple]:
+    """Rows of a read-only statement written with $1, $2 ... and prepared on first use in each session.
+
+    Outside a transaction this is the request's first query, so Django's `SELECT 1` health check is not
+    sent before it: a persistent connection broken by a database restart is found by the statement
+    itself, closed, and the statement retried once on a new connection (a second failure is a 503).
+    A session that lost its prepared statement gets it prepared again. It goes to psycopg2's cursor
+    directly; errors still come out as Django's database errors.
+    """
+    database = connections[DEFAULT_DB_ALIAS]
+    for attempt in (1, 2):
+        if database.connection is not None and not database.in_atomic_block:
+            database.health_check_done = True
+        try:
+            with database.wrap_database_errors:
+                database.ensure_connection()
+                names = _prepared_names(database)
+                with database.connection.cursor() as cursor:
+                    if name not in names:
+                        # Not transactional: a prepared statement outlives a rolled-back transaction.
+                        cursor.execute(f"PREPARE {name} AS {prepared_sql}")
+                        names.add(name)
+                    cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
+                    return cursor.fetchall()
+        except (OperationalError, InterfaceError):
+            if attempt == 2 or database.in_atomic_block:
+                raise
+            database.close()
+        except ProgrammingError as exc:
+            if attempt == 2 or database.in_atomic_block or getattr(exc.__cause__, "pgcode", None) != STATEMENT_GONE:
+                raise
+            _prepared_names(database).clear()
+    raise AssertionError("unreachable")
