@@ -117,6 +117,12 @@ def cpu_s_by_pid(pids: list[int]) -> dict[int, float]:
     return by_pid
 
 
+def machine_busy_s() -> float:
+    """CPU seconds all processes of the machine have used so far, on every core (from /proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_S
+
+
 def gunicorn_pids(master_pid: int) -> list[int]:
     """The gunicorn master and its workers."""
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()

@@ -1,5 +1,6 @@
 """The field API: submissions in, their state out, and the reviewer's transitions."""
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -17,7 +18,7 @@ from gis_service.fieldwork import review
 from gis_service.fieldwork.auth import TokenWithRolesAuthentication, holds_role, may_submit
 from gis_service.fieldwork.errors import FieldError, Forbidden, NotFound, field_exception_handler
 from gis_service.fieldwork.intake import receive
-from gis_service.fieldwork.models import ReviewState, Submission
+from gis_service.fieldwork.models import ReviewState, Submission, SubmissionEvent
 from gis_service.fieldwork.programmes import FIELD_PROGRAMMES, form_description
 from gis_service.fieldwork.serializers import (
     DuplicateDecisionInput,
@@ -55,7 +56,7 @@ BOUNDARY_FIELDS = ["lao__area", "lao__office_location", "subdistrict__geom", "su
 def with_relations(queryset):
     """Everything the submission body shows, fetched in three queries (names only, no boundaries)."""
     return (queryset.select_related("officer", "lao", "subdistrict__district", "province").defer(*BOUNDARY_FIELDS)
-            .prefetch_related("photos", "events__actor"))
+            .prefetch_related("photos", Prefetch("events", SubmissionEvent.objects.select_related("actor"))))
 
 
 def visible_submission(user, client_uuid) -> Submission:
