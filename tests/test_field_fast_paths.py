@@ -7,13 +7,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
+from gis_service.fieldwork.intake import store
 from gis_service.fieldwork.models import Submission
 from gis_service.fieldwork.prepared import run_prepared
 from gis_service.fieldwork.serializers import SubmissionSerializer
@@ -22,7 +23,7 @@ from gis_service.geography.models import LAO, Subdistrict
 from gis_service.programmes.models import GroundwaterBank, LocalRoad, Status
 from gis_service.programmes.validation import validate_site
 from tests.test_field_photos import multipart
-from tests.test_field_support import jpeg_bytes, make_officer, make_reviewer, spot, well_payload
+from tests.test_field_support import jpeg_bytes, local_lao, make_officer, make_reviewer, spot, well_payload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/field/submissions"
@@ -80,20 +81,51 @@ def test_roles_are_read_with_the_token_on_every_request(phone):
     assert APIClient(HTTP_AUTHORIZATION="Token not-a-token").get("/api/field/me").status_code == 401
 
 
-def test_a_new_submission_plans_three_statements_and_runs_two_prepared(phone):
+def test_a_new_submission_plans_two_statements_and_runs_two_prepared(phone):
     _, client = phone
     client.post(URL, well_payload(step=47), format="json")  # the session prepares its statements once
     with CaptureQueriesContext(connection) as queries:
         assert client.post(URL, well_payload(step=48), format="json").status_code == 201
-    # Planned each time: the validation path's place and LAO, and the two inserts.
+    # Planned each time: the validation path's place and LAO; the submission with its event (one INSERT).
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) == 3, statements
-    assert statements[0].lstrip().startswith("WITH place AS") and statements[1].startswith("INSERT")
+    assert len(statements) == 2, statements
+    assert statements[0].lstrip().startswith("WITH place AS") and "INSERT INTO fieldwork_submissionevent" in statements[1]
     # Token with roles, and resend/place/LAO/duplicates: prepared in this session, not planned again.
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM pg_prepared_statements")
         names = {name for (name,) in cursor.fetchall()}
     assert "field_token_user_roles" in names and any(name.startswith("field_lookup_") for name in names)
+
+
+def test_a_submission_whose_event_cannot_be_written_leaves_no_row(phone, django_db_blocker):
+    """Outside any transaction (as under gunicorn) the submission and its event are written all or nothing."""
+    user, _ = phone
+    point = Point(*spot(52), srid=4326)
+    subdistrict = Subdistrict.objects.get(geom__intersects=point)
+    submission = Submission(
+        client_uuid=uuid.uuid4(), content_sha256="0" * 64, kind="new_site", programme="groundwater_bank",
+        officer=user, lao=local_lao(*spot(52)), subdistrict=subdistrict, province_id=subdistrict.province_id,
+        location=point, accuracy_m=5, captured_at=timezone.now(), attributes={"name_th": "บ่อ"})
+
+    def store_outside_any_transaction(_) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                CREATE FUNCTION field_test_refuse_event() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'event refused by test trigger'; END $$ LANGUAGE plpgsql;
+                CREATE TRIGGER field_test_refuse_event BEFORE INSERT ON fieldwork_submissionevent
+                  FOR EACH ROW EXECUTE FUNCTION field_test_refuse_event();""")
+        try:
+            assert not connection.in_atomic_block
+            with pytest.raises(DatabaseError, match="event refused by test trigger"):
+                store(user, submission, [], submission.content_sha256)
+            return Submission.objects.filter(client_uuid=submission.client_uuid).exists()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TRIGGER field_test_refuse_event ON fieldwork_submissionevent; "
+                               "DROP FUNCTION field_test_refuse_event();")
+
+    with django_db_blocker.unblock():
+        assert in_threads(store_outside_any_transaction, 1) == [False]
 
 
 def in_threads(work, count: int) -> list:

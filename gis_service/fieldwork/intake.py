@@ -2,18 +2,19 @@
 import datetime as dt
 import hashlib
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, Point
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gis_service.fieldwork import checks
 from gis_service.fieldwork.errors import Conflict, Forbidden, NotFound, Refused
 from gis_service.fieldwork.lookup import look_up
-from gis_service.fieldwork.models import Kind, ReviewState, Submission, SubmissionEvent, SubmissionPhoto
+from gis_service.fieldwork.models import Kind, Submission, SubmissionPhoto
 from gis_service.fieldwork.photos import (
     EXIF_DISTANCE_FLAG_M,
     MAX_PHOTOS,
@@ -23,6 +24,7 @@ from gis_service.fieldwork.photos import (
     store_photo,
 )
 from gis_service.fieldwork.programmes import FIELD_PROGRAMMES, FieldProgramme
+from gis_service.fieldwork.rows import insert_with_first_event
 from gis_service.geography.models import LAO
 
 
@@ -129,11 +131,14 @@ def same_or_conflict(stored_id: int, stored_sha256: str, client_uuid, digest: st
 
 
 def store(user: User, submission: Submission, photos: list, digest: str) -> Received:
-    """Write the submission, its photos and its first event in one transaction; remove the files if it fails."""
+    """Write the submission, its first event and its photos all together; remove the files if it fails."""
     stored_files: list[str] = []
+    # The submission and its event are one statement, atomic by itself; photos (rows and files) join it in a
+    # transaction. Inside a caller's transaction a savepoint keeps a lost UUID race from spoiling it.
+    together = transaction.atomic() if photos or connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
-            submission.save(force_insert=True)
+        with together:
+            submission.event_rows = [insert_with_first_event(submission, user)]
             point = submission.location
             submission.photo_rows = []
             for position, photo in enumerate(photos):
@@ -145,9 +150,6 @@ def store(user: User, submission: Submission, photos: list, digest: str) -> Rece
                     height_px=photo.height_px, sha256=photo.sha256, exif_location=exif,
                     exif_distance_m=round(distance_m(photo.exif_lon_lat, point.coords), 1) if exif else None,
                 ))
-            submission.event_rows = [SubmissionEvent.objects.create(
-                submission=submission, actor=user, action="submit", from_state="", to_state=ReviewState.SUBMITTED,
-            )]
     except IntegrityError:
         remove_files(stored_files)
         # Another request with the same UUID won the race: answer as for a resend. (Nothing else of this
