@@ -168,5 +168,7 @@ def test_openapi_document_describes_the_field_api():
     post = schema["paths"]["/api/field/submissions"]["post"]
     assert {"application/json", "multipart/form-data"} <= set(post["requestBody"]["content"])
     assert {"200", "201", "400", "409", "503"} <= set(post["responses"])
-    assert "tokenAuth" in {k for scheme in post["security"] for k in scheme}
+    assert "fieldTokenAuth" in {k for scheme in post["security"] for k in scheme}
+    token_scheme = schema["components"]["securitySchemes"]["fieldTokenAuth"]
+    assert token_scheme["type"] == "apiKey" and (token_scheme["in"], token_scheme["name"]) == ("header", "Authorization")
     assert "/api/field/review-queue" in schema["paths"]
