@@ -12,7 +12,9 @@ is recreated, so a cache directory that outlives a database cannot match a new o
 from collections.abc import Iterable
 from functools import lru_cache
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
+
+from gis_service.prepared import run_prepared
 
 VERSION_TABLE = "layers_data_version"
 VERSION_SEQUENCE = "layers_data_version_seq"
@@ -68,16 +70,6 @@ def drop_trigger_sql(table: str) -> str:
     return f"DROP TRIGGER IF EXISTS {table}_data_version ON {table};"
 
 
-def _prepared_names() -> set[str]:
-    # Prepared statements live as long as the database session: keep their names beside the
-    # session's psycopg2 connection and start afresh whenever Django reconnects.
-    state = connection.__dict__.get("_layers_prepared")
-    if state is None or state[0] is not connection.connection:
-        state = (connection.connection, set())
-        connection.__dict__["_layers_prepared"] = state
-    return state[1]
-
-
 @lru_cache(maxsize=1024)
 def to_prepared_sql(sql: str) -> str:
     """A psycopg2 statement (`%s` placeholders) as the body of a PREPARE (`$1`, `$2`, ...)."""
@@ -89,40 +81,12 @@ def to_prepared_sql(sql: str) -> str:
 
 
 def fetch_prepared(name: str, prepared_sql: str, params: list) -> list[tuple]:
-    """Rows of a read-only statement prepared once per database session (no planning per request).
+    """Rows of a read-only statement prepared once per database session, with one generic plan.
 
-    With CONN_HEALTH_CHECKS Django sends `SELECT 1` before the first query of every request; for a
-    tile read from the cache that doubles the database round trips. Here a broken persistent
-    connection is found by the statement itself, then closed and the statement retried once. It goes
-    to psycopg2's cursor directly (Django's cursor wrapper costs more than the query on this path);
-    errors still come out as Django's database errors.
-
-    Planning a tile statement costs more than running it for most tiles (about 0.7 ms against 0.3 ms
-    at zoom 10), so each statement shape is prepared the first time a session runs it. Prepared
-    statements survive a rolled-back transaction, so the record of names stays true.
+    Our tile and page statements take their inputs from parameters through a one-row CTE, so the
+    generic plan is the custom plan: planning again each time would only cost (gis_service.prepared).
     """
-    if connection.connection is not None and not connection.in_atomic_block:
-        connection.health_check_done = True
-    for attempt in (1, 2):
-        try:
-            with connection.wrap_database_errors:
-                connection.ensure_connection()
-                names = _prepared_names()
-                with connection.connection.cursor() as cursor:
-                    if not names:
-                        # Our statements take their tile from parameters through a one-row CTE, so the
-                        # generic plan is the custom plan: planning again each time would only cost.
-                        cursor.execute("SET plan_cache_mode = force_generic_plan")
-                    if name not in names:
-                        cursor.execute(f"PREPARE {name} AS {prepared_sql}")
-                        names.add(name)
-                    cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
-                    return cursor.fetchall()
-        except (OperationalError, InterfaceError):
-            if attempt == 2 or connection.in_atomic_block:
-                raise
-            connection.close()
-    raise AssertionError("unreachable")
+    return run_prepared(name, prepared_sql, params, generic_plan=True)
 
 
 def table_versions(tables: Iterable[str]) -> dict[str, int]:

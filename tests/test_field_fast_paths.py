@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from gis_service.fieldwork.intake import store
 from gis_service.fieldwork.models import Submission
-from gis_service.fieldwork.prepared import run_prepared
+from gis_service.prepared import run_prepared
 from gis_service.fieldwork.serializers import SubmissionSerializer
 from gis_service.fieldwork.views import with_relations
 from gis_service.geography.models import LAO, Subdistrict

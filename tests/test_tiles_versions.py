@@ -103,3 +103,22 @@ def test_layer_version_follows_the_tables_its_tiles_join_to():
     Province.objects.filter(code="TH30").update(name_en="Nakhon Ratchasima")
     both_after = layer_versions(["groundwater_banks", "local_roads"])
     assert all(both_after[key] > both_before[key] for key in both_before)
+
+
+@pytest.mark.django_db
+def test_versions_read_from_threads_taking_turns_each_on_its_own_connection():
+    # gthread workers share one process: a statement prepared by one thread's session must not be
+    # taken as prepared in another's (that gave "prepared statement ... does not exist" or "already exists").
+    from tests.test_field_fast_paths import in_threads
+
+    barrier = __import__("threading").Barrier(2)
+
+    def read_three_times(n: int) -> list[int]:
+        seen = []
+        for _ in range(3):
+            barrier.wait(timeout=30)
+            seen.append(wells_version())
+        return seen
+
+    first, second = in_threads(read_three_times, 2)
+    assert first == second and len(set(first)) == 1 and first[0] > 0

@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from gis_service.accounts.permissions import has_role
 from gis_service.accounts.roles import Role
-from gis_service.fieldwork.prepared import run_prepared
+from gis_service.prepared import run_prepared
 
 
 @cache

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry
 
 from gis_service.fieldwork.models import Kind, ReviewState
-from gis_service.fieldwork.prepared import run_prepared
+from gis_service.prepared import run_prepared
 from gis_service.fieldwork.programmes import FieldProgramme
 
 # Degrees to expand a bounding box by per metre: 1 degree is at least 100 km anywhere in Thailand.
