@@ -37,7 +37,8 @@ def run_prepared(name: str, prepared_sql: str, params: list, generic_plan: bool 
             database.health_check_done = True
         try:
             with database.wrap_database_errors:
-                database.ensure_connection()
+                if database.connection is None:
+                    database.ensure_connection()
                 names = _prepared_names(database)
                 with database.connection.cursor() as cursor:
                     if generic_plan and GENERIC_PLAN not in names:

@@ -87,7 +87,7 @@ def style_view(request: HttpRequest) -> HttpResponse:
     lang = "th" if request.GET.get("lang") == "th" else "en"
     version = max(layer_versions([layer.id for layer in style_layers()]).values())
     etag = f'"style-{lang}-{version}"'
-    if etag_matches(request, etag):
+    if etag_matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
         response = HttpResponse(status=304)
     else:
         response = JsonResponse(maplibre_style(request, lang), json_dumps_params={"ensure_ascii": False})

@@ -104,7 +104,7 @@ def tilejson_view(request: HttpRequest, layers: str) -> HttpResponse:
         return error_response(error)
     version = max(layer_versions([layer.id for layer in chosen]).values())
     etag = f'"tilejson-{version}"'
-    if etag_matches(request, etag):
+    if etag_matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
         response = HttpResponse(status=304)
     else:
         response = JsonResponse(tilejson(request, chosen, version), json_dumps_params={"ensure_ascii": False})

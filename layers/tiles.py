@@ -106,9 +106,8 @@ def requested_version(request: HttpRequest) -> int | None:
     return int(value)
 
 
-def etag_matches(request: HttpRequest, etag: str) -> bool:
-    """Whether If-None-Match names this ETag (weak or strong, alone or in a list, or `*`)."""
-    header = request.META.get("HTTP_IF_NONE_MATCH")
+def etag_matches(header: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names this ETag (weak or strong, alone or in a list, or `*`)."""
     if not header:
         return False
     candidates = {candidate.strip().removeprefix("W/") for candidate in header.split(",")}
@@ -122,58 +121,73 @@ def check_tile_request(request: HttpRequest, spec: str, z: str, x: str, y: str) 
     return TileRequest(layers_at_zoom(layers, zoom), zoom, column, row, tile_scope(request))
 
 
-def tile_response(request: HttpRequest, tile_request: TileRequest) -> HttpResponse:
-    """The tile as an HTTP response: from the cache when its version matches, else from PostGIS."""
-    wanted_version = requested_version(request)
+@dataclass(frozen=True)
+class TileReply:
+    """What to answer for a tile: 200 with MVT bytes, 204 (no feature) or 304, and the tile's headers."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+def tile_reply(tile_request: TileRequest, wanted_version: int | None, if_none_match: str | None) -> TileReply:
+    """The tile, from the cache when its version matches, else from PostGIS; 304 when the ETag matches.
+
+    Shared by the Django view and the WSGI fast path (layers/tiles_wsgi.py), so both answer alike.
+    """
     ids = tile_request.layer_ids
-    z, x, y = tile_request.z, tile_request.x, tile_request.y
-    if wanted_version is not None and tile_request.scope == PUBLIC:
+    z, x, y, scope = tile_request.z, tile_request.x, tile_request.y, tile_request.scope
+    if wanted_version is not None and scope == PUBLIC:
         # A versioned URL names one snapshot of the data, whose tile never changes: when it is
         # cached (it was rendered at exactly that version), no database read is needed at all.
         # This is what lets every cache in front hold such URLs for a year.
         cached = get_tile(tile_key(ids, PUBLIC, wanted_version, z, x, y))
         if cached is not None:
             etag = f'"{wanted_version}-{PUBLIC}"'
-            if etag_matches(request, etag):
-                return _with_headers(HttpResponse(status=304), etag, wanted_version, wanted_version, PUBLIC,
-                                     "revalidated")
-            response = HttpResponse(cached, content_type=MVT_CONTENT_TYPE) if cached else HttpResponse(status=204)
-            return _with_headers(response, etag, wanted_version, wanted_version, PUBLIC, "hit")
+            if etag_matches(if_none_match, etag):
+                return _reply(304, b"", etag, wanted_version, wanted_version, PUBLIC, "revalidated")
+            return _reply(200 if cached else 204, cached, etag, wanted_version, wanted_version, PUBLIC, "hit")
     tile, status = None, "off"
     # With no cache and no ETag to compare, the tile statement alone gives the version.
-    if settings.TILE_CACHE_ENABLED or "HTTP_IF_NONE_MATCH" in request.META:
+    if settings.TILE_CACHE_ENABLED or if_none_match:
         version = max(layer_versions(ids).values())
-        etag = f'"{version}-{tile_request.scope}"'
-        if etag_matches(request, etag):
-            return _with_headers(HttpResponse(status=304), etag, version, wanted_version, tile_request.scope,
-                                 "revalidated")
-        tile = get_tile(tile_key(ids, tile_request.scope, version, z, x, y))
+        etag = f'"{version}-{scope}"'
+        if etag_matches(if_none_match, etag):
+            return _reply(304, b"", etag, version, wanted_version, scope, "revalidated")
+        tile = get_tile(tile_key(ids, scope, version, z, x, y))
         status = "hit"
     if tile is None:
         status = "miss" if settings.TILE_CACHE_ENABLED else "off"
         # The statement reads the version with the data (one snapshot): the key can never
         # pair older data with a newer version, even when a write lands between the two reads.
-        tile, version = render_tile(list(tile_request.layers), z, x, y, tile_request.scope)
-        set_tile(tile_key(ids, tile_request.scope, version, z, x, y), tile)
-        etag = f'"{version}-{tile_request.scope}"'
-    if tile:
-        response = HttpResponse(tile, content_type=MVT_CONTENT_TYPE)
-    else:
-        response = HttpResponse(status=204)
-    return _with_headers(response, etag, version, wanted_version, tile_request.scope, status)
+        tile, version = render_tile(list(tile_request.layers), z, x, y, scope)
+        if settings.TILE_CACHE_ENABLED:
+            set_tile(tile_key(ids, scope, version, z, x, y), tile)
+        etag = f'"{version}-{scope}"'
+    return _reply(200 if tile else 204, tile, etag, version, wanted_version, scope, status)
 
 
-def _with_headers(response: HttpResponse, etag: str, version: int, wanted: int | None, scope: str,
-                  cache_status: str) -> HttpResponse:
-    response["ETag"] = etag
+def _reply(status: int, body: bytes, etag: str, version: int, wanted: int | None, scope: str,
+           cache_status: str) -> TileReply:
     if scope != PUBLIC:
-        response["Cache-Control"] = PRIVATE
+        headers = (("ETag", etag), ("Cache-Control", PRIVATE))
     else:
-        response["Cache-Control"] = IMMUTABLE if wanted == version else REVALIDATE
         # Public tiles are for any web map, wherever it is served from.
-        response["Access-Control-Allow-Origin"] = "*"
-    response["X-Data-Version"] = str(version)
-    response["X-Tile-Cache"] = cache_status
+        headers = (("ETag", etag), ("Cache-Control", IMMUTABLE if wanted == version else REVALIDATE),
+                   ("Access-Control-Allow-Origin", "*"))
+    headers += (("X-Data-Version", str(version)), ("X-Tile-Cache", cache_status))
+    return TileReply(status, body if status == 200 else b"", headers)
+
+
+def tile_response(request: HttpRequest, tile_request: TileRequest) -> HttpResponse:
+    """The tile as a Django response (see tile_reply)."""
+    reply = tile_reply(tile_request, requested_version(request), request.META.get("HTTP_IF_NONE_MATCH"))
+    if reply.status == 200:
+        response = HttpResponse(reply.body, content_type=MVT_CONTENT_TYPE)
+    else:
+        response = HttpResponse(status=reply.status)
+    for header, value in reply.headers:
+        response[header] = value
     return response
 
 

@@ -7,12 +7,14 @@ data version, so the bytes and the version that keys the cache come from one sna
 """
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from django.db import connection
 from django.db.models import ExpressionWrapper, F, Field
+from psycopg2.extensions import AsIs
 
 from layers.registry import Layer, get_layer
-from layers.versions import VERSION_TABLE, fetch_prepared, layer_tables, to_prepared_sql
+from layers.versions import VERSION_TABLE, fetch_prepared, layer_tables
 
 EXTENT = 4096
 BUFFER = 64
@@ -28,6 +30,8 @@ SIMPLIFY_UNITS = 2
 CLIP_FROM_ZOOM = 9
 WEB_MERCATOR_HALF_WIDTH_M = 20037508.342789244
 MAX_ZOOM = 24
+# The statement's parameters that change with the tile (z, x, y and the buffer), before the fixed ones.
+TILE_PARAMETERS = 11
 
 PUBLIC = "public"
 STAFF = "staff"
@@ -45,13 +49,21 @@ class TileSql:
         """The name the statement is prepared under (one per statement text)."""
         return _statement_name(self.sql)
 
-    def tile_params(self, z: int, x: int, y: int) -> list:
-        """Every parameter of the statement for one tile."""
-        return [z, z, x, y, z, x, y, BUFFER / EXTENT, z, x, y, *self.params]
+    @cached_property
+    def prepared_sql(self) -> str:
+        """The statement to prepare: tile parameters as $1 .. $11, the fixed ones written in as literals.
+
+        The fixed parameters (the published filter, the version tables) never change for a statement, so
+        they are not adapted and sent again for every tile.
+        """
+        placeholders = [AsIs(f"${number}") for number in range(1, TILE_PARAMETERS + 1)]
+        with connection.cursor() as cursor:
+            return cursor.cursor.mogrify(self.sql, placeholders + list(self.params)).decode()
 
     def execute(self, z: int, x: int, y: int) -> tuple[bytes, int]:
         """Run the statement for one tile: the MVT bytes and the data version they show."""
-        ((tile, version),) = fetch_prepared(self.name, to_prepared_sql(self.sql), self.tile_params(z, x, y))
+        ((tile, version),) = fetch_prepared(self.name, self.prepared_sql,
+                                            [z, z, x, y, z, x, y, BUFFER / EXTENT, z, x, y])
         return bytes(tile or b""), int(version or 0)
 
 
