@@ -16,10 +16,9 @@ if [ "${LOAD_DATA:-1}" = 1 ]; then
   python manage.py generate_national_dataset --seed 42 --scale 1 --if-missing
 fi
 
-exec gunicorn gis_service.wsgi:application \
+# Workers, threads and timeout: gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT).
+exec gunicorn --config /app/gunicorn.conf.py \
   --bind 0.0.0.0:8000 \
-  --workers "${WEB_CONCURRENCY:-3}" \
-  --timeout "${GUNICORN_TIMEOUT:-60}" \
   --forwarded-allow-ips "*" \
   --access-logfile - \
   --error-logfile -
