@@ -97,16 +97,23 @@ def write_dvt_project(peers_dir: Path) -> Path:
     return root
 
 
-def start_dvt(peers_dir: Path, database_url: str, port: int, log: Path) -> subprocess.Popen:
-    """django-vectortiles under gunicorn: 2 sync workers, persistent connections."""
+def start_dvt(peers_dir: Path, database_url: str, port: int, log: Path,
+              worker_args: tuple[str, ...] = ()) -> subprocess.Popen:
+    """django-vectortiles under gunicorn: 2 sync workers (or worker_args), persistent connections."""
     root = write_dvt_project(peers_dir)
     env = {**os.environ, "DATABASE_URL": database_url, "CONN_MAX_AGE": "60",
            "DJANGO_SETTINGS_MODULE": "dvt_project.settings"}
     return subprocess.Popen(
         [str(peers_dir / "bin" / "gunicorn"), "dvt_project.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2"],
+         "--workers", "2", *worker_args],
         cwd=root, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
+
+
+def start_dvt_keepalive(peers_dir: Path, database_url: str, port: int, log: Path) -> subprocess.Popen:
+    """django-vectortiles under the gunicorn settings ours runs with (gthread, 1 thread, keep-alive)."""
+    return start_dvt(peers_dir, database_url, port, log,
+                     ("--worker-class", "gthread", "--threads", "1", "--keep-alive", "5"))
 
 
 def dvt_path(z: int, x: int, y: int) -> str:
