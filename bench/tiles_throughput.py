@@ -6,15 +6,16 @@ each server in turn, all on the same database in the same run:
   - ours under gunicorn as the service runs it (gunicorn.conf.py: gthread workers with keep-alive), 2 workers,
     persistent database connections: uncached, file cache, Redis cache (each cache with plain URLs, which check
     the data version, and with versioned URLs, which need not);
-  - a bare WSGI app running the same statements under the same gunicorn (bench/tiles_bare_wsgi.py): the floor;
+  - floors under the same gunicorn (bench/tiles_bare_wsgi.py): a bare WSGI app running the same statements,
+    and one answering every request with constant bytes of the mean tile's size (the ceiling of any cache);
   - nginx proxy_cache in front of ours with versioned URLs, and nginx serving the same tiles as files;
   - peers tipg 1.6.1 and django-vectortiles 1.0.2 (see bench/tiles_peers.py);
   - the zoom-5 tile holding most wells, uncached, sequential requests.
 
 The two ratios the goals are set in (uncached against the pgbench limit, cached against uncached) are measured
-in --rounds interleaved rounds (limit, uncached, bare app, limit again, cached), each ratio within its round
-(uncached against the mean of the limit just before and after it), and the median of each is reported: on
-a shared virtual machine the speed of the same run drifts by 20 % or more over minutes.
+in --rounds interleaved rounds (limit, uncached, bare app, limit again, cached, constant app), each ratio
+within its round (uncached against the mean of the limit just before and after it), and the median of each
+is reported: on a shared virtual machine the speed of the same run drifts by 20 % or more over minutes.
 
     DATABASE_URL=postgres://gis_service:gis_service@127.0.0.1:5432/gis_tiles_bench \\
         .venv/bin/python bench/tiles_throughput.py --duration 8 --rounds 3
@@ -43,7 +44,7 @@ from django.db import connection  # noqa: E402
 
 from bench import tiles_peers  # noqa: E402
 from layers.registry import get_layer  # noqa: E402
-from layers.tiles_sql import BUFFER, EXTENT, compile_tile_sql  # noqa: E402
+from layers.tiles_sql import BUFFER, EXTENT, compile_tile_sql, render_tile  # noqa: E402
 from layers.versions import layer_version  # noqa: E402
 
 LAYER = "groundwater_banks"
@@ -176,17 +177,19 @@ def start_ours(port: int, database_url: str, log: Path, **env) -> subprocess.Pop
     return process
 
 
-def start_bare(port: int, database_url: str, tmp: Path) -> subprocess.Popen:
-    """The bare WSGI floor (bench/tiles_bare_wsgi.py) under the same gunicorn settings as ours."""
+def start_bare(port: int, database_url: str, tmp: Path, app: str = "application",
+               constant_bytes: int = 0) -> subprocess.Popen:
+    """A floor app of bench/tiles_bare_wsgi.py under the same gunicorn settings as ours."""
     statements = tmp / "statements.json"
     statements.write_text(json.dumps({
         name: compile_tile_sql((LAYER,), "public", (clustered,)).prepared_sql
         for name, clustered in (("clustered", True), ("plain", False))}))
-    env = {**os.environ, "DATABASE_URL": database_url, "TILE_SQL_FILE": str(statements)}
+    env = {**os.environ, "DATABASE_URL": database_url, "TILE_SQL_FILE": str(statements),
+           "CONSTANT_BYTES": str(constant_bytes)}
     process = subprocess.Popen([str(REPO / ".venv/bin/gunicorn"), "--config", str(REPO / "gunicorn.conf.py"),
                                 "--chdir", str(REPO / "bench"), "--bind", f"127.0.0.1:{port}", "--workers",
-                                str(WORKERS), "tiles_bare_wsgi:application"], cwd=REPO, env=env,
-                               stdout=(tmp / "bare.log").open("w"), stderr=subprocess.STDOUT)
+                                str(WORKERS), f"tiles_bare_wsgi:{app}"], cwd=REPO, env=env,
+                               stdout=(tmp / f"bare-{app}.log").open("w"), stderr=subprocess.STDOUT)
     wait_until_up(f"http://127.0.0.1:{port}/", process)
     return process
 
@@ -221,14 +224,17 @@ def measure_ours(name: str, env: dict, port: int, database_url: str, paths: list
         stop(server)
 
 
-def ratio_rounds(results: dict, rounds: int, script: Path, plain: list[str], versioned: list[str], port: int,
-                 database_url: str, duration: int, tmp: Path) -> None:
+def ratio_rounds(results: dict, rounds: int, script: Path, tiles: list, plain: list[str], versioned: list[str],
+                 port: int, database_url: str, duration: int, tmp: Path) -> None:
     """Round after round: the limit, ours uncached, the bare app, the limit again, ours cached (file, versioned).
 
     The uncached rates are set against the mean of the limit measured just before and just after them, so a
     machine that speeds up or slows down during the round does not tilt the ratio.
     """
     results["rounds"] = []
+    # The constant app answers with as many bytes as the mean tile of the list.
+    mean_bytes = round(statistics.mean(len(render_tile([get_layer(LAYER)], *tile)[0]) for tile in tiles))
+    results["mean_tile_bytes"] = mean_bytes
     for number in range(rounds):
         before = run_pgbench(script, 2, duration, database_url)
         uncached = measure_ours("ours_uncached", {"TILE_CACHE_ENABLED": "0"}, port, database_url, plain,
@@ -242,20 +248,29 @@ def ratio_rounds(results: dict, rounds: int, script: Path, plain: list[str], ver
         after = run_pgbench(script, 2, duration, database_url)
         cached = measure_ours("ours_file_cache_versioned", {"TILE_CACHE_DIR": str(tmp / f"filecache-{number}")},
                               port, database_url, versioned, duration, tmp)
+        constant_server = start_bare(port, database_url, tmp, "constant_application", mean_bytes)
+        try:
+            constant = run_wrk(f"http://127.0.0.1:{port}", versioned, duration, tmp)
+        finally:
+            stop(constant_server)
         limit = (before + after) / 2
         row = {"pgbench_2_before": before, "pgbench_2_after": after, "pgbench_2": limit,
                "ours_uncached": uncached, "bare_wsgi": bare, "ours_file_cache_versioned": cached,
+               "constant_wsgi": constant,
                "uncached_vs_limit": round(uncached["rps"] / limit, 3),
                "cached_vs_uncached": round(cached["rps"] / uncached["rps"], 2),
-               "bare_vs_limit": round(bare["rps"] / limit, 3)}
+               "bare_vs_limit": round(bare["rps"] / limit, 3),
+               "constant_vs_uncached": round(constant["rps"] / uncached["rps"], 2)}
         results["rounds"].append(row)
         print(f"round {number + 1}: limit {before:.0f} then {after:.0f}/s, uncached {uncached['rps']:.0f}/s "
               f"({row['uncached_vs_limit']:.2f}x), bare WSGI {bare['rps']:.0f}/s ({row['bare_vs_limit']:.2f}x), "
-              f"cached {cached['rps']:.0f}/s ({row['cached_vs_uncached']:.1f}x uncached)", flush=True)
+              f"cached {cached['rps']:.0f}/s ({row['cached_vs_uncached']:.1f}x uncached), constant WSGI "
+              f"{constant['rps']:.0f}/s ({row['constant_vs_uncached']:.1f}x uncached)", flush=True)
     medians = {key: statistics.median(row[key] for row in results["rounds"])
-               for key in ("uncached_vs_limit", "cached_vs_uncached", "bare_vs_limit", "pgbench_2")}
+               for key in ("uncached_vs_limit", "cached_vs_uncached", "bare_vs_limit", "constant_vs_uncached",
+                           "pgbench_2")}
     medians.update({key: statistics.median(row[key]["rps"] for row in results["rounds"])
-                    for key in ("ours_uncached", "ours_file_cache_versioned", "bare_wsgi")})
+                    for key in ("ours_uncached", "ours_file_cache_versioned", "bare_wsgi", "constant_wsgi")})
     results["median_round"] = medians
     print(f"median of {rounds} rounds: {medians}", flush=True)
 
@@ -287,7 +302,7 @@ def main() -> None:
     versioned = [f"{path}?v={version}" for path in plain]
     port = 8761
     base = f"http://127.0.0.1:{port}"
-    ratio_rounds(results, args.rounds, script, plain, versioned, port, database_url, duration, tmp)
+    ratio_rounds(results, args.rounds, script, tiles, plain, versioned, port, database_url, duration, tmp)
 
     server = start_ours(port, database_url, tmp / "national.log", TILE_CACHE_ENABLED="0")
     try:
