@@ -21,10 +21,9 @@ from django.http.request import split_domain_port, validate_host
 
 from layers.ogc.errors import OgcError
 from layers.tiles import MVT_CONTENT_TYPE, TileReply, TileRequest, layers_at_zoom, parse_layers, parse_tile, tile_reply
-from layers.tiles_middleware import SECURITY_HEADERS
+from layers.tiles_middleware import SECURITY_HEADERS, TILE_PATH
 from layers.tiles_sql import PUBLIC
 
-TILE_PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+?)\.mvt$")
 VERSION_QUERY = re.compile(r"^v=([0-9]{1,18})$")
 STATUS_LINES = {200: "200 OK", 204: "204 No Content", 304: "304 Not Modified"}
 EXTRA_HEADERS = tuple(SECURITY_HEADERS.items())
@@ -83,11 +82,11 @@ def fast_tile_reply(environ: dict) -> TileReply | None:
         wanted_version = int(version_match.group(1))
     if not _host_allowed(environ) or (settings.SECURE_SSL_REDIRECT and not _is_secure(environ)):
         return None
-    layers = _layers(match.group(1))
+    layers = _layers(match.group("layers"))
     if layers is None:
         return None
     try:
-        z, x, y = parse_tile(match.group(2), match.group(3), match.group(4))
+        z, x, y = parse_tile(match.group("z"), match.group("x"), match.group("y"))
         tile_request = TileRequest(layers_at_zoom(list(layers), z), z, x, y, PUBLIC)
         return tile_reply(tile_request, wanted_version, environ.get("HTTP_IF_NONE_MATCH"))
     except OgcError:
