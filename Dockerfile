@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # GeoDjango loads GDAL, GEOS and PROJ through ctypes: the runtime libraries are enough.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gdal-bin libgdal32 libgeos-c1v5 libproj25 \
+ && apt-get install -y --no-install-recommends gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -22,7 +22,7 @@ COPY . .
 # Static files are baked into the image and served by whitenoise. collectstatic needs settings
 # but no database and no real secret.
 RUN SECRET_KEY=collectstatic-only-not-a-real-secret-key-0123456789abcdef \
-    python manage.py collectstatic --noinput -v 0
+    sh -c 'python manage.py compilemessages -v 0 && python manage.py collectstatic --noinput -v 0'
 
 # Run as an unprivileged user; var/ and media/ are the only places the app may write.
 RUN useradd --system --uid 10001 --home-dir /app app \
