@@ -3,14 +3,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gis_service.geography.models import Province, Subdistrict
-from gis_service.programmes.models import PROGRAMME_MODELS
+from gis_service.programmes.registry import PROGRAMMES
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Counts of boundaries and published sites, with links to the service's parts."""
     programmes = [
-        {"name": model._meta.verbose_name, "count": model.objects.filter(published=True).count()}
-        for model in PROGRAMME_MODELS
+        {"name": programme.title, "count": programme.model.objects.filter(published=True).count()}
+        for programme in PROGRAMMES
     ]
     context = {
         "province_count": Province.objects.count(),

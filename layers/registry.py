@@ -1,12 +1,13 @@
-"""The one registry of map layers: each programme and boundary level declares itself here once.
+"""The one registry of map layers, derived from the programme declarations and the boundary levels.
 
-OGC API Features collections, queryables, GeoJSON/CSV/GeoPackage exports, vector tiles, TileJSON
-and map legends are all derived from these declarations; adding a programme means adding one
-`Layer(...)` to `LAYERS` below and nothing else.
+Programme layers come from `gis_service.programmes.registry.PROGRAMMES` (one entry per programme):
+their properties, types, enums and titles are read off the model's fields and choices. OGC API
+Features collections, queryables, GeoJSON/CSV/GeoPackage exports, vector tiles, TileJSON and map
+legends are all derived from the `Layer` objects built here; nothing restates a programme.
 
-Data-version hook: every layer has a `version_key` (its database table name). The tiles engineer's
-`layers/versions.py` keys the per-layer data version (trigger + table) on it; readers ask that
-module for the current version of `layer.version_key`. This module keeps no version state itself.
+Data-version hook: every layer has a `version_key` (its database table name). `layers/versions.py`
+keys the per-layer data version (trigger + table) on it; readers ask that module for the current
+version of `layer.version_key`. This module keeps no version state itself.
 """
 from __future__ import annotations
 
@@ -16,14 +17,18 @@ from typing import Literal
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import F, QuerySet
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from gis_service.geography.models import District, Province, Subdistrict
-from gis_service.programmes.models import Condition, EwastePoint, GroundwaterBank, LocalRoad, Playground
+from gis_service.i18n import english, thai
+from gis_service.programmes.registry import PROGRAMMES, Programme, Style, UnknownProgramme
 
 PropertyType = Literal["string", "integer", "number", "boolean", "date", "date-time"]
 
 
-class UnknownLayer(LookupError):
+class UnknownLayer(UnknownProgramme):
     """Raised by `get_layer` for an id that no layer declares."""
 
 
@@ -34,12 +39,21 @@ class Property:
     name: str
     path: str
     type: PropertyType
-    title_en: str = ""
-    title_th: str = ""
+    title: str | Promise = ""
     enum: tuple[str, ...] | None = None
     queryable: bool = True
     # Vector tiles carry only the light properties a map needs to style and label features.
     in_tiles: bool = False
+
+    @property
+    def title_en(self) -> str:
+        """The title in English."""
+        return english(self.title) if self.title else ""
+
+    @property
+    def title_th(self) -> str:
+        """The title in Thai (from the gettext catalogue)."""
+        return thai(self.title) if self.title else ""
 
     def json_schema(self) -> dict:
         """The JSON Schema of this property (for queryables and the OpenAPI document)."""
@@ -56,17 +70,6 @@ class Property:
 
 
 @dataclass(frozen=True)
-class Style:
-    """How a layer is drawn: one colour, and a Maki-like symbol name for points."""
-
-    colour: str
-    symbol: str
-    outline_colour: str = "#ffffff"
-    line_width_px: float = 1.5
-    fill_opacity: float = 0.0
-
-
-@dataclass(frozen=True)
 class Layer:
     """A layer's declaration: everything the feature, tile, legend and export code derives from."""
 
@@ -75,10 +78,8 @@ class Layer:
     geometry_field: str
     geometry_type: str
     properties: tuple[Property, ...]
-    title_en: str
-    title_th: str
-    description_en: str
-    description_th: str
+    title: str | Promise
+    description: str | Promise
     style: Style
     has_published: bool
     writable: bool
@@ -92,6 +93,28 @@ class Layer:
     # The field holding the last update (a timestamp), also usable in `datetime=`-like filters.
     updated_field: str | None = None
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    # The programme declaration a programme layer is derived from (None for boundary layers).
+    programme: Programme | None = None
+
+    @property
+    def title_en(self) -> str:
+        """The title in English."""
+        return english(self.title)
+
+    @property
+    def title_th(self) -> str:
+        """The title in Thai (from the gettext catalogue)."""
+        return thai(self.title)
+
+    @property
+    def description_en(self) -> str:
+        """The description in English."""
+        return english(self.description)
+
+    @property
+    def description_th(self) -> str:
+        """The description in Thai (from the gettext catalogue)."""
+        return thai(self.description)
 
     @property
     def table(self) -> str:
@@ -151,146 +174,106 @@ class Layer:
         return queryset.values(**aliases)
 
 
-def _choices(choices: type[models.TextChoices]) -> tuple[str, ...]:
-    return tuple(choices.values)
+# The ORM field types a property's JSON type is read off.
+_PROPERTY_TYPES: dict[type[models.Field], PropertyType] = {
+    models.BooleanField: "boolean",
+    models.DateTimeField: "date-time",
+    models.DateField: "date",
+    models.IntegerField: "integer",
+    models.FloatField: "number",
+    models.DecimalField: "number",
+}
+
+
+def property_type(model_field: models.Field) -> PropertyType:
+    """The JSON type of a model field (DateTimeField before DateField: it is a subclass)."""
+    for field_class, json_type in _PROPERTY_TYPES.items():
+        if isinstance(model_field, field_class):
+            return json_type
+    return "string"
+
+
+def field_property(model: type[models.Model], name: str, in_tiles: bool = False, path: str | None = None) -> Property:
+    """A public property read off a model field: type, enum (its choices) and title (its verbose name)."""
+    model_field = model._meta.get_field(name)
+    enum = None
+    if model_field.choices:
+        enum = tuple(value for value, _label in model_field.choices)
+        if model_field.blank and "" not in enum:
+            enum = ("",) + enum
+    return Property(name, path or name, property_type(model_field), capfirst(model_field.verbose_name),
+                    enum=enum, in_tiles=in_tiles)
 
 
 def _site_properties(model: type[models.Model]) -> tuple[Property, ...]:
     """Properties every programme site shares, placed by the joins of its subdistrict."""
-    status = model._meta.get_field("status")
     return (
-        Property("name_th", "name_th", "string", "Name (Thai)", "ชื่อ", in_tiles=True),
-        Property("name_en", "name_en", "string", "Name (English)", "ชื่อภาษาอังกฤษ", in_tiles=True),
-        Property("status", "status", "string", "Status", "สถานะ",
-                 enum=tuple(value for value, _ in status.choices), in_tiles=True),
-        Property("programme_year", "programme_year", "integer", "Programme year (CE)", "ปีงบประมาณ (ค.ศ.)",
-                 in_tiles=True),
-        Property("budget_thb", "budget_thb", "number", "Budget (THB)", "งบประมาณ (บาท)"),
-        Property("lao", "lao__code", "string", "Responsible LAO code", "รหัส อปท. ผู้รับผิดชอบ"),
-        Property("lao_name_th", "lao__name_th", "string", "Responsible LAO (Thai)", "ชื่อ อปท.", queryable=False),
-        Property("province", "subdistrict__province__code", "string", "Province code", "รหัสจังหวัด",
-                 in_tiles=True),
-        Property("district", "subdistrict__district__code", "string", "District code", "รหัสอำเภอ"),
-        Property("subdistrict", "subdistrict__code", "string", "Subdistrict code", "รหัสตำบล"),
-        Property("updated_at", "updated_at", "date-time", "Last update", "ปรับปรุงล่าสุด"),
+        field_property(model, "name_th", in_tiles=True),
+        field_property(model, "name_en", in_tiles=True),
+        field_property(model, "status", in_tiles=True),
+        field_property(model, "programme_year", in_tiles=True),
+        field_property(model, "budget_thb"),
+        Property("lao", "lao__code", "string", _("Responsible LAO code")),
+        Property("lao_name_th", "lao__name_th", "string", _("Responsible LAO (Thai)"), queryable=False),
+        Property("province", "subdistrict__province__code", "string", _("Province code"), in_tiles=True),
+        Property("district", "subdistrict__district__code", "string", _("District code")),
+        Property("subdistrict", "subdistrict__code", "string", _("Subdistrict code")),
+        field_property(model, "updated_at"),
+    )
+
+
+def programme_layer(programme: Programme) -> Layer:
+    """The map layer of a programme, derived from its declaration and its model's fields."""
+    own = tuple(
+        field_property(programme.model, name, in_tiles=name in programme.tile_fields)
+        for name in programme.attribute_names
+    )
+    return Layer(
+        id=programme.id, model=programme.model, geometry_field=programme.geometry_field,
+        geometry_type=programme.geometry_type, properties=_site_properties(programme.model) + own,
+        title=programme.title, description=programme.description, style=programme.style,
+        has_published=True, writable=True, year_field="programme_year", updated_field="updated_at",
+        minzoom=programme.minzoom, maxzoom=programme.maxzoom, keywords=programme.keywords, programme=programme,
     )
 
 
 def _boundary_properties(level: str) -> tuple[Property, ...]:
     base = (
-        Property("name_th", "name_th", "string", "Name (Thai)", "ชื่อ", in_tiles=True),
-        Property("name_en", "name_en", "string", "Name (English)", "ชื่อภาษาอังกฤษ", in_tiles=True),
+        Property("name_th", "name_th", "string", _("Name (Thai)"), in_tiles=True),
+        Property("name_en", "name_en", "string", _("Name (English)"), in_tiles=True),
     )
-    parents = {
-        "province": (),
-        "district": (Property("province", "province__code", "string", "Province code", "รหัสจังหวัด", in_tiles=True),),
-        "subdistrict": (
-            Property("province", "province__code", "string", "Province code", "รหัสจังหวัด", in_tiles=True),
-            Property("district", "district__code", "string", "District code", "รหัสอำเภอ", in_tiles=True),
-        ),
-    }
+    province = Property("province", "province__code", "string", _("Province code"), in_tiles=True)
+    district = Property("district", "district__code", "string", _("District code"), in_tiles=True)
+    parents = {"province": (), "district": (province,), "subdistrict": (province, district)}
     return base + parents[level]
 
 
-PROGRAMME_DEFAULTS = dict(has_published=True, writable=True, year_field="programme_year", updated_field="updated_at")
-
-LAYERS: tuple[Layer, ...] = (
-    Layer(
-        id="groundwater_banks", model=GroundwaterBank, geometry_field="geom", geometry_type="Point",
-        properties=_site_properties(GroundwaterBank) + (
-            Property("system_type", "system_type", "string", "System type", "ประเภทระบบ",
-                     enum=_choices(GroundwaterBank.SystemType), in_tiles=True),
-            Property("purpose", "purpose", "string", "Purpose", "วัตถุประสงค์",
-                     enum=_choices(GroundwaterBank.Purpose), in_tiles=True),
-            Property("depth_m", "depth_m", "number", "Depth (m)", "ความลึก (ม.)"),
-            Property("width_m", "width_m", "number", "Width or diameter (m)", "ความกว้าง (ม.)"),
-            Property("volume_m3", "volume_m3", "number", "Volume (m³)", "ปริมาตร (ลบ.ม.)"),
-            Property("construction_date", "construction_date", "date", "Construction date", "วันที่ก่อสร้าง"),
-            Property("last_inspection_date", "last_inspection_date", "date", "Last inspection", "ตรวจสอบล่าสุด"),
-            Property("condition", "condition", "string", "Condition", "สภาพ",
-                     enum=("",) + _choices(Condition)),
-        ),
-        title_en="Groundwater banks", title_th="ธนาคารน้ำใต้ดิน",
-        description_en="Groundwater recharge wells and ponds built by local administrative organisations.",
-        description_th="ธนาคารน้ำใต้ดินระบบเปิดและระบบปิดที่ อปท. ก่อสร้าง",
-        style=Style(colour="#1f78b4", symbol="water"), minzoom=5, maxzoom=16,
-        keywords=("groundwater", "water", "ธนาคารน้ำใต้ดิน"), **PROGRAMME_DEFAULTS,
-    ),
-    Layer(
-        id="local_roads", model=LocalRoad, geometry_field="geom", geometry_type="MultiLineString",
-        properties=_site_properties(LocalRoad) + (
-            Property("length_m", "length_m", "number", "Length (m)", "ความยาว (ม.)", in_tiles=True),
-            Property("surface", "surface", "string", "Surface", "ผิวจราจร", enum=_choices(LocalRoad.Surface),
-                     in_tiles=True),
-            Property("width_m", "width_m", "number", "Width (m)", "ความกว้าง (ม.)"),
-            Property("trees_planted", "trees_planted", "integer", "Trees planted", "ต้นไม้ที่ปลูก"),
-        ),
-        title_en="Environment-friendly local roads", title_th="1 อปท. 1 ถนนท้องถิ่นใส่ใจสิ่งแวดล้อม",
-        description_en="One LAO, one environment-friendly local road: roads lined with planted trees.",
-        description_th="ถนนท้องถิ่นใส่ใจสิ่งแวดล้อม หนึ่ง อปท. หนึ่งถนน",
-        style=Style(colour="#33a02c", symbol="road", line_width_px=2.5), minzoom=5, maxzoom=16,
-        keywords=("road", "ถนน"), **PROGRAMME_DEFAULTS,
-    ),
-    Layer(
-        id="playgrounds", model=Playground, geometry_field="geom", geometry_type="Point",
-        properties=_site_properties(Playground) + (
-            Property("child_development_centre", "child_development_centre", "string",
-                     "Child development centre served", "ศูนย์พัฒนาเด็กเล็ก"),
-            Property("partner", "partner", "string", "Partner", "ภาคีเครือข่าย"),
-            Property("has_creativity", "has_creativity", "boolean", "Creativity station", "ฐานความคิดสร้างสรรค์"),
-            Property("has_water_love", "has_water_love", "boolean", "Love of water station", "ฐานรักน้ำ"),
-            Property("has_climbing_net", "has_climbing_net", "boolean", "Climbing net station", "ฐานใยแมงมุม"),
-            Property("has_boat_classroom", "has_boat_classroom", "boolean", "Boat classroom station",
-                     "ฐานเรือ ห้องเรียนใต้ต้นไม้"),
-            Property("has_water_pool", "has_water_pool", "boolean", "Water-play pool", "ฐานสระน้ำ"),
-        ),
-        title_en="Brain-building playgrounds", title_th="สนามเด็กเล่นสร้างปัญญา",
-        description_en="Playgrounds with five play stations, one per area of early-childhood development.",
-        description_th="สนามเด็กเล่นสร้างปัญญา ห้าฐานการเรียนรู้ตามพัฒนาการเด็กปฐมวัย",
-        style=Style(colour="#ff7f00", symbol="playground"), minzoom=5, maxzoom=16,
-        keywords=("playground", "สนามเด็กเล่น"), **PROGRAMME_DEFAULTS,
-    ),
-    Layer(
-        id="ewaste_points", model=EwastePoint, geometry_field="geom", geometry_type="Point",
-        properties=_site_properties(EwastePoint) + (
-            Property("host_type", "host_type", "string", "Host", "สถานที่ตั้ง", enum=_choices(EwastePoint.HostType),
-                     in_tiles=True),
-            Property("active_from", "active_from", "date", "Active from", "เริ่มให้บริการ"),
-            Property("active_to", "active_to", "date", "Active until", "สิ้นสุดการให้บริการ"),
-        ),
-        title_en="E-waste collection points", title_th="มือถือเก่าไป ชีวิตใหม่มา",
-        description_en="Collection points for old phones and batteries; proceeds buy books for child centres.",
-        description_th="จุดรับทิ้งขยะอิเล็กทรอนิกส์ รายได้นำไปซื้อหนังสือให้ศูนย์พัฒนาเด็กเล็ก",
-        style=Style(colour="#6a3d9a", symbol="recycling"), minzoom=5, maxzoom=16,
-        keywords=("e-waste", "recycling", "ขยะอิเล็กทรอนิกส์"), **PROGRAMME_DEFAULTS,
-    ),
+BOUNDARY_LAYERS: tuple[Layer, ...] = (
     # Boundaries are read-only reference layers; polygons are heavy, so their pages are smaller.
     Layer(
         id="provinces", model=Province, geometry_field="geom", geometry_type="MultiPolygon",
-        properties=_boundary_properties("province"),
-        title_en="Provinces", title_th="จังหวัด",
-        description_en="The 77 provinces of Thailand (Bangkok among them).", description_th="จังหวัด 77 จังหวัด",
+        properties=_boundary_properties("province"), title=_("Provinces"),
+        description=_("The 77 provinces of Thailand (Bangkok among them)."),
         style=Style(colour="#444444", symbol="boundary", line_width_px=2.0), has_published=False, writable=False,
         default_limit=10, max_limit=100, minzoom=0, maxzoom=10, keywords=("boundary", "province", "จังหวัด"),
     ),
     Layer(
         id="districts", model=District, geometry_field="geom", geometry_type="MultiPolygon",
-        properties=_boundary_properties("district"),
-        title_en="Districts", title_th="อำเภอ",
-        description_en="Districts (amphoe and Bangkok khet).", description_th="อำเภอและเขต",
+        properties=_boundary_properties("district"), title=_("Districts"),
+        description=_("Districts (amphoe and Bangkok khet)."),
         style=Style(colour="#777777", symbol="boundary", line_width_px=1.2), has_published=False, writable=False,
         default_limit=10, max_limit=1000, minzoom=6, maxzoom=12, keywords=("boundary", "district", "อำเภอ"),
     ),
     Layer(
         id="subdistricts", model=Subdistrict, geometry_field="geom", geometry_type="MultiPolygon",
-        properties=_boundary_properties("subdistrict"),
-        title_en="Subdistricts", title_th="ตำบล",
-        description_en="Subdistricts (tambon and Bangkok khwaeng), where every site is placed.",
-        description_th="ตำบลและแขวง",
+        properties=_boundary_properties("subdistrict"), title=_("Subdistricts"),
+        description=_("Subdistricts (tambon and Bangkok khwaeng), where every site is placed."),
         style=Style(colour="#aaaaaa", symbol="boundary", line_width_px=0.8), has_published=False, writable=False,
         default_limit=10, max_limit=1000, minzoom=8, maxzoom=14, keywords=("boundary", "subdistrict", "ตำบล"),
     ),
 )
+
+LAYERS: tuple[Layer, ...] = tuple(programme_layer(programme) for programme in PROGRAMMES) + BOUNDARY_LAYERS
 
 _BY_ID = {layer.id: layer for layer in LAYERS}
 

@@ -22,8 +22,8 @@ BUMP_FUNCTION = "layers_bump_data_version"
 
 # Statement level: a bulk insert of 10,000 wells moves the version once, not 10,000 times.
 _TRIGGER_SQL = """
-DROP TRIGGER IF EXISTS {table}_data_version ON {table};
-CREATE TRIGGER {table}_data_version
+DROP TRIGGER IF EXISTS {trigger} ON {table};
+CREATE TRIGGER {trigger}
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
   FOR EACH STATEMENT EXECUTE FUNCTION {function}();
 INSERT INTO {version_table} (table_name, version) VALUES ('{table}', nextval('{sequence}'))
@@ -61,13 +61,18 @@ def version_trigger_sql(table: str) -> str:
     if not table.replace("_", "").isalnum():
         raise ValueError(f"not a plain table name: {table!r}")
     return _TRIGGER_SQL.format(
-        table=table, function=BUMP_FUNCTION, version_table=VERSION_TABLE, sequence=VERSION_SEQUENCE
+        table=table, trigger=trigger_name(table), function=BUMP_FUNCTION, version_table=VERSION_TABLE, sequence=VERSION_SEQUENCE
     )
+
+
+def trigger_name(table: str) -> str:
+    """The name of a table's data-version trigger."""
+    return f"{table}_data_version"
 
 
 def drop_trigger_sql(table: str) -> str:
     """SQL that removes the version trigger from one table (migration reverse)."""
-    return f"DROP TRIGGER IF EXISTS {table}_data_version ON {table};"
+    return f"DROP TRIGGER IF EXISTS {trigger_name(table)} ON {table};"
 
 
 @lru_cache(maxsize=1024)

@@ -115,7 +115,7 @@ def test_invalid_attributes_are_refused_by_the_validation_path(officer):
     fields = {e["field"] for e in body["errors"]}
     assert {"attributes.programme_year", "attributes.depth_m"} <= fields
     assert "use 2024" in body["detail"]
-    assert "ปีโครงการ" in body["detail_th"]
+    assert "ปีงบประมาณ" in body["detail_th"]
     unknown = well_payload(attributes={"name_th": "x", "programme_year": 2024, "colour": "blue"})
     assert "colour" in refused(client.post(URL, unknown, format="json"))["detail"]
 
@@ -158,7 +158,8 @@ def test_road_is_registered_by_its_track_and_overlap_is_a_duplicate(officer):
     road = {"uuid": str(uuid.uuid4()), "programme": "local_road", "longitude": lon, "latitude": lat,
             "accuracy_m": 5, "captured_at": timezone.now().isoformat(), "line": track,
             "attributes": {"name_th": "ถนนภาคสนาม", "programme_year": 2023, "surface": "concrete"}}
-    assert client.post(URL, road, format="json").status_code == 201
+    response = client.post(URL, road, format="json")
+    assert response.status_code == 201, response.json()
     no_line = {**road, "uuid": str(uuid.uuid4()), "line": None}
     assert refused(client.post(URL, no_line, format="json"))["errors"][0]["code"] == "line_required"
 
@@ -180,7 +181,7 @@ def test_officer_sees_own_submissions_and_their_state(officer):
 
 def test_programmes_describe_their_forms_in_both_languages():
     body = APIClient().get("/api/field/programmes").json()
-    well = next(p for p in body["programmes"] if p["slug"] == "groundwater_bank")
+    well = next(p for p in body["programmes"] if p["slug"] == "groundwater_banks")
     fields = {f["name"]: f for f in well["fields"]}
     assert fields["name_th"]["required"] and fields["name_th"]["label_th"]
     assert {c["value"] for c in fields["system_type"]["choices"]} == {"open", "closed"}

@@ -103,7 +103,7 @@ def test_a_submission_whose_event_cannot_be_written_leaves_no_row(phone, django_
     point = Point(*spot(52), srid=4326)
     subdistrict = Subdistrict.objects.get(geom__intersects=point)
     submission = Submission(
-        client_uuid=uuid.uuid4(), content_sha256="0" * 64, kind="new_site", programme="groundwater_bank",
+        client_uuid=uuid.uuid4(), content_sha256="0" * 64, kind="new_site", programme="groundwater_banks",
         officer=user, lao=local_lao(*spot(52)), subdistrict=subdistrict, province_id=subdistrict.province_id,
         location=point, accuracy_m=5, captured_at=timezone.now(), attributes={"name_th": "บ่อ"})
 

@@ -168,7 +168,7 @@ def test_the_database_itself_refuses_a_second_row_with_one_uuid():
 
     user, _ = officer_in_transaction("field-unique-officer")
     first = Submission.objects.create(
-        client_uuid=uuid.uuid4(), content_sha256="a" * 64, kind="new_site", programme="groundwater_bank",
+        client_uuid=uuid.uuid4(), content_sha256="a" * 64, kind="new_site", programme="groundwater_banks",
         officer=user, lao=user.lao_memberships.get().lao, subdistrict=user.lao_memberships.get().lao.subdistricts.first(),
         province=user.lao_memberships.get().lao.province, location="POINT(102.0977 14.9799)", accuracy_m=5,
         captured_at="2026-01-01T00:00:00Z")

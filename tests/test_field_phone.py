@@ -130,7 +130,7 @@ def test_phone_page_and_its_service_worker_are_served_locally(client):
     html = page.content.decode()
     assert page.status_code == 200 and 'capture="environment"' in html and 'accept="image/*"' in html
     assert "http://" not in html and "https://" not in html  # no CDN: everything comes from this server
-    assert '"slug": "groundwater_bank"' in html
+    assert '"slug": "groundwater_banks"' in html
     worker = client.get("/field/sw.js")
     assert worker.status_code == 200 and worker["Service-Worker-Allowed"] == "/field/"
     assert "/field/assets/app.js" in worker.content.decode()

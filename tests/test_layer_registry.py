@@ -2,7 +2,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
 
-from gis_service.programmes.models import PROGRAMME_MODELS, GroundwaterBank
+from gis_service.programmes.models import GroundwaterBank
+from gis_service.programmes.registry import PROGRAMMES, programme_models
 from layers.registry import LAYERS, UnknownLayer, get_layer, layer_for_model, list_layers
 
 pytestmark = pytest.mark.django_db
@@ -10,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_every_programme_and_boundary_level_is_declared_once():
     ids = [layer.id for layer in LAYERS]
-    assert ids == ["groundwater_banks", "local_roads", "playgrounds", "ewaste_points",
-                   "provinces", "districts", "subdistricts"]
-    assert {layer.model for layer in list_layers(programmes_only=True)} == set(PROGRAMME_MODELS)
+    assert ids[:4] == ["groundwater_banks", "local_roads", "playgrounds", "ewaste_points"]
+    assert ids == [programme.id for programme in PROGRAMMES] + ["provinces", "districts", "subdistricts"]
+    assert {layer.model for layer in list_layers(programmes_only=True)} == set(programme_models())
     for layer in LAYERS:
         assert layer.title_en and layer.title_th and layer.description_en and layer.description_th
         assert layer.style.colour.startswith("#") and layer.style.symbol
@@ -23,7 +24,7 @@ def test_every_programme_and_boundary_level_is_declared_once():
 
 def test_programme_layers_are_writable_and_published_boundaries_are_read_only():
     for layer in LAYERS:
-        programme = layer.model in PROGRAMME_MODELS
+        programme = layer.model in programme_models()
         assert layer.has_published is programme
         assert layer.writable is programme
         assert (layer.year_field is not None) is programme

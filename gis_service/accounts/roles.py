@@ -1,6 +1,8 @@
 """The roles of the service, as Django groups, and what each may do."""
 from enum import StrEnum
 
+from gis_service.programmes.registry import PROGRAMMES, dependent_models
+
 
 class Role(StrEnum):
     """A user's role; the public is every anonymous visitor and needs no group."""
@@ -11,15 +13,26 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"
 
 
-PROGRAMME_MODELS = ["groundwaterbank", "localroad", "playground", "ewastepoint", "ewastecollection"]
-
-# Model permissions per role; object-level scope (own LAOs, own province) is applied on top
-# by gis_service.accounts.permissions.
-ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.FIELD_OFFICER: [f"{action}_{model}" for model in PROGRAMME_MODELS for action in ("view", "add", "change")],
-    Role.REVIEWER: [f"{action}_{model}" for model in PROGRAMME_MODELS for action in ("view", "change")],
-    Role.PLANNER: [f"view_{model}" for model in PROGRAMME_MODELS],
-    Role.ADMINISTRATOR: [
-        f"{action}_{model}" for model in PROGRAMME_MODELS for action in ("view", "add", "change", "delete")
-    ],
+# Model actions per role; object-level scope (own LAOs, own province) is applied on top by
+# gis_service.accounts.permissions.
+ROLE_ACTIONS: dict[Role, tuple[str, ...]] = {
+    Role.FIELD_OFFICER: ("view", "add", "change"),
+    Role.REVIEWER: ("view", "change"),
+    Role.PLANNER: ("view",),
+    Role.ADMINISTRATOR: ("view", "add", "change", "delete"),
 }
+
+
+def programme_model_names() -> list[str]:
+    """Model names the roles act on: every programme's sites and the records hanging off them."""
+    names = []
+    for programme in PROGRAMMES:
+        for model in [programme.model, *dependent_models(programme)]:
+            names.append(model._meta.model_name)
+    return names
+
+
+def role_permissions() -> dict[Role, list[str]]:
+    """Permission codenames per role, derived from the programme registry."""
+    models = programme_model_names()
+    return {role: [f"{action}_{model}" for model in models for action in actions] for role, actions in ROLE_ACTIONS.items()}

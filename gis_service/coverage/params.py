@@ -66,11 +66,14 @@ def _number(raw: str | None, name: str, default: float, low: float, high: float,
     return value
 
 
-def parse_radius(raw: str | None) -> float:
-    """Service radius in metres: above 0 and at most 50 km."""
-    value = _number(raw, "radius_m", DEFAULT_RADIUS_M, 0.0, MAX_RADIUS_M, "metres")
+def parse_radius(raw: str | None, default_m: float = DEFAULT_RADIUS_M) -> float:
+    """Service radius in metres: above 0 and at most 50 km; the layer's declared default when not given."""
+    value = _number(raw, "radius_m", default_m, 0.0, MAX_RADIUS_M, "metres")
     if value <= 0:
-        raise InvalidInput("radius_m must be above 0 metres (Sphere's standard is 500, the default 1000).", "radius_m")
+        raise InvalidInput(
+            f"radius_m must be above 0 metres (Sphere's standard is 500, this layer's default {default_m:.0f}).",
+            "radius_m",
+        )
     return value
 
 
@@ -165,7 +168,8 @@ def parse_count(raw: str | None, default: int = 10) -> int:
 
 def parse_params(query, published_only: bool, population: str | None = None) -> CoverageParams:
     """All inputs from a QueryDict-like mapping (query string or form), checked."""
-    layer = get_site_layer((query.get("layer") or DEFAULT_LAYER).strip()).id
+    site_layer = get_site_layer((query.get("layer") or DEFAULT_LAYER).strip())
+    layer = site_layer.id
     area_code = parse_area_code(query.get("area"))
     area_polygon = parse_polygon(query.get("area_polygon"))
     if area_code and area_polygon:
@@ -176,7 +180,7 @@ def parse_params(query, published_only: bool, population: str | None = None) -> 
         level = {length: name for name, length in LEVEL_CODE_LENGTH.items()}[len(area_code)]
     return CoverageParams(
         layer=layer,
-        radius_m=parse_radius(query.get("radius_m")),
+        radius_m=parse_radius(query.get("radius_m"), site_layer.default_radius_m),
         statuses=parse_statuses(query.get("statuses")),
         level=level,
         area_code=area_code,

@@ -5,25 +5,22 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 
 from gis_service.coverage.errors import InvalidInput
-from gis_service.programmes.models import EwastePoint, GroundwaterBank, Playground, ProgrammeSite, Status
+from gis_service.i18n import english, thai
+from gis_service.programmes.models import ProgrammeSite, Status
+from gis_service.programmes.registry import PROGRAMMES
 
-# Used only when the shared layer registry (layers/registry.py) is absent.
-_FALLBACK_MODELS: dict[str, type[ProgrammeSite]] = {
-    "groundwater_banks": GroundwaterBank,
-    "playgrounds": Playground,
-    "ewaste_points": EwastePoint,
-}
 DEFAULT_LAYER = "groundwater_banks"
 
 
 @dataclass(frozen=True)
 class SiteLayer:
-    """A point programme layer: its id, titles and table."""
+    """A point programme layer coverage analyses: its id, titles, table and default service radius."""
 
     id: str
     model: type[ProgrammeSite]
     title_en: str
     title_th: str
+    default_radius_m: float
 
     @property
     def table(self) -> str:
@@ -32,18 +29,12 @@ class SiteLayer:
 
 
 def site_layers() -> dict[str, SiteLayer]:
-    """Point programme layers by id: from the layer registry when present, else a local mapping."""
-    try:
-        from layers.registry import list_layers
-    except ImportError:
-        return {
-            layer_id: SiteLayer(layer_id, model, str(model._meta.verbose_name_plural).capitalize(), "")
-            for layer_id, model in _FALLBACK_MODELS.items()
-        }
+    """Point programmes that declare a coverage radius, by id, from the programme registry."""
     return {
-        layer.id: SiteLayer(layer.id, layer.model, layer.title_en, layer.title_th)
-        for layer in list_layers(programmes_only=True)
-        if layer.geometry_type == "Point" and issubclass(layer.model, ProgrammeSite)
+        programme.id: SiteLayer(programme.id, programme.model, english(programme.title), thai(programme.title),
+                                programme.coverage_radius_m)
+        for programme in PROGRAMMES
+        if programme.coverage_radius_m is not None and not programme.is_line
     }
 
 

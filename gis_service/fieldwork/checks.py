@@ -4,13 +4,14 @@ from datetime import datetime, timedelta
 
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gis_service.fieldwork.errors import Refused
 from gis_service.fieldwork.lookup import Facts
-from gis_service.fieldwork.programmes import FieldProgramme, thai_label
+from gis_service.fieldwork.programmes import FieldProgramme, attribute_label
 from gis_service.geography.models import LAO, District, Province, Subdistrict
 from gis_service.programmes.models import ProgrammeSite
+from gis_service.i18n import thai
 from gis_service.programmes.validation import set_geometry, validate_site
 
 MAX_CAPTURE_AGE = timedelta(days=30)
@@ -116,16 +117,18 @@ def flag(code: str, message_en: str, message_th: str) -> dict:
     return {"code": code, "message_en": message_en, "message_th": message_th}
 
 
-def refuse_invalid_site(exc: ValidationError) -> Refused:
+def refuse_invalid_site(exc: ValidationError, site: ProgrammeSite) -> Refused:
     """Turn the validation path's field errors into bilingual problems naming the attribute."""
     problems = []
+    with translation.override("th"):
+        thai_messages = exc.message_dict
     for field, messages in exc.message_dict.items():
-        for message in messages:
+        for message, message_th in zip(messages, thai_messages.get(field, messages)):
             problems.append({
                 "field": f"attributes.{field}" if field not in ("geom", "__all__") else "location",
                 "code": "invalid_attribute",
                 "message_en": f"{field}: {message}",
-                "message_th": f"{thai_label(field)} ไม่ถูกต้อง: {message}",
+                "message_th": f"{thai(attribute_label(type(site), field))} ไม่ถูกต้อง: {message_th}",
             })
     return Refused.many(problems)
 
@@ -142,7 +145,7 @@ def build_new_site(programme: FieldProgramme, attributes: dict, geometry: GEOSGe
         set_geometry(site, geometry)
         validate_site(site)
     except ValidationError as exc:
-        raise refuse_invalid_site(exc)
+        raise refuse_invalid_site(exc, site)
     return site
 
 
@@ -156,7 +159,7 @@ def apply_inspection(programme: FieldProgramme, site: ProgrammeSite, attributes:
     try:
         validate_site(site)
     except ValidationError as exc:
-        raise refuse_invalid_site(exc)
+        raise refuse_invalid_site(exc, site)
     return site
 
 

@@ -23,7 +23,7 @@ from gis_service.fieldwork.photos import (
     remove_files,
     store_photo,
 )
-from gis_service.fieldwork.programmes import FIELD_PROGRAMMES, FieldProgramme
+from gis_service.fieldwork.programmes import DEPRECATED_ALIASES, FieldProgramme, field_programme
 from gis_service.fieldwork.rows import insert_with_first_event
 from gis_service.geography.models import LAO
 
@@ -31,6 +31,7 @@ from gis_service.geography.models import LAO
 # Everything that makes up a submission's content, photos aside (they are hashed by their bytes).
 HASHED_FIELDS = ["uuid", "programme", "kind", "site", "longitude", "latitude", "accuracy_m", "accuracy_note",
                  "altitude_m", "captured_at", "attributes", "line", "lao", "note"]
+HASHED_PROGRAMME_ID = {programme_id: alias for alias, programme_id in DEPRECATED_ALIASES.items()}
 # An inspection sent further than this from a point site is flagged.
 FAR_FROM_SITE_M = 100.0
 
@@ -46,6 +47,9 @@ class Received:
 def content_sha256(user: User, data: dict, photo_hashes: list[str]) -> str:
     """A hash of everything sent, so a resend (same hash) can be told from a reused UUID (different hash)."""
     canonical = {key: data.get(key) for key in HASHED_FIELDS}
+    # Hashed under the id the field API used before ids were unified, so a phone resending a submission
+    # stored before then (under either id) is still recognised as a resend, not a reused UUID.
+    canonical["programme"] = HASHED_PROGRAMME_ID.get(data.get("programme"), data.get("programme"))
     canonical["captured_at"] = data["captured_at"].astimezone(dt.timezone.utc).isoformat()
     canonical["officer"] = user.pk
     canonical["photos"] = photo_hashes
@@ -68,7 +72,7 @@ def receive(user: User, data: dict) -> Received:
         raise Refused("photos", "too_many_photos", f"Send at most {MAX_PHOTOS} photos with one submission.",
                       f"ส่งรูปได้ไม่เกิน {MAX_PHOTOS} รูปต่อหนึ่งรายการ")
     digest = content_sha256(user, data, [upload_sha256(upload) for upload in uploads])
-    programme = FIELD_PROGRAMMES[data["programme"]]
+    programme = field_programme(data["programme"])
     point = Point(data["longitude"], data["latitude"], srid=4326)
     new_site = data["kind"] == Kind.NEW_SITE
     # A road's track is read now so that the one lookup can search duplicates of it; a track that cannot be

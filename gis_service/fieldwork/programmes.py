@@ -1,14 +1,13 @@
-"""What field work needs to know about each programme, declared once: limits and the attributes an officer gives."""
-from dataclasses import dataclass, field
+"""Programmes as field work sees them, derived from the one registry (gis_service/programmes/registry.py)."""
+from __future__ import annotations
 
-from gis_service.programmes.models import (
-    PLAYGROUND_STATIONS,
-    EwastePoint,
-    GroundwaterBank,
-    LocalRoad,
-    Playground,
-    ProgrammeSite,
-)
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.text import capfirst
+
+from gis_service.i18n import english, thai
+from gis_service.programmes.registry import PROGRAMMES, Programme, UnknownProgramme, get_programme
 
 # Fields of a site an officer never types: place, provenance and bookkeeping are set by the service.
 NOT_FROM_THE_FIELD = {
@@ -19,80 +18,89 @@ NOT_FROM_THE_FIELD = {
 
 @dataclass(frozen=True)
 class FieldProgramme:
-    """A programme as field work sees it."""
+    """A programme's field-collection view: its id, model, labels, limits and the attributes an officer gives."""
 
-    slug: str
-    model: type[ProgrammeSite]
-    label_en: str
-    label_th: str
-    # Accuracy of the fix: above refuse_above_m the submission is refused, above flag_above_m it is flagged.
-    refuse_above_m: float = 100.0
-    flag_above_m: float = 30.0
-    duplicate_radius_m: float = 25.0
-    # What an inspection may change on an existing site.
-    inspection_attributes: tuple[str, ...] = ("status",)
-    # For lines: the share of a new line lying within duplicate_radius_m of an existing one that makes it a candidate.
-    duplicate_overlap_share: float = 0.5
-    field_names: tuple[str, ...] = field(init=False)
+    programme: Programme
 
-    def __post_init__(self) -> None:
-        names = tuple(f.name for f in self.model._meta.concrete_fields if f.name not in NOT_FROM_THE_FIELD)
-        object.__setattr__(self, "field_names", names)
+    @property
+    def slug(self) -> str:
+        """The programme's one id (the same as its layer's)."""
+        return self.programme.id
+
+    @property
+    def model(self) -> type[models.Model]:
+        """The site model."""
+        return self.programme.model
+
+    @property
+    def label_en(self) -> str:
+        """What one site is called, in English."""
+        return english(self.programme.label)
+
+    @property
+    def label_th(self) -> str:
+        """What one site is called, in Thai."""
+        return thai(self.programme.label)
 
     @property
     def is_line(self) -> bool:
         """Roads are registered as a walked or driven track, not a point."""
-        return "Point" not in self.model.GEOMETRY_TYPES
+        return self.programme.is_line
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The model fields an officer may give, in model order."""
+        return tuple(
+            f.name for f in self.model._meta.concrete_fields if f.name not in NOT_FROM_THE_FIELD and f.editable
+        )
+
+    # Accuracy limits, duplicate rule and inspection attributes come from the declaration.
+    @property
+    def refuse_above_m(self) -> float:
+        """A fix less accurate than this is refused."""
+        return self.programme.field_collection.refuse_above_m
+
+    @property
+    def flag_above_m(self) -> float:
+        """A fix less accurate than this is flagged for the reviewer."""
+        return self.programme.field_collection.flag_above_m
+
+    @property
+    def duplicate_radius_m(self) -> float:
+        """Another site this close makes a new one a duplicate candidate."""
+        return self.programme.field_collection.duplicate_radius_m
+
+    @property
+    def duplicate_overlap_share(self) -> float:
+        """For lines: the share within the radius of an existing line that makes a candidate."""
+        return self.programme.field_collection.duplicate_overlap_share
+
+    @property
+    def inspection_attributes(self) -> tuple[str, ...]:
+        """What an inspection may change on an existing site."""
+        return self.programme.field_collection.inspection_attributes
 
 
-FIELD_PROGRAMMES: dict[str, FieldProgramme] = {
-    p.slug: p
-    for p in [
-        FieldProgramme(
-            "groundwater_bank", GroundwaterBank, "Groundwater bank", "ธนาคารน้ำใต้ดิน",
-            inspection_attributes=("status", "condition"),
-        ),
-        FieldProgramme(
-            "local_road", LocalRoad, "Environment-friendly local road", "ถนนท้องถิ่นใส่ใจสิ่งแวดล้อม",
-            inspection_attributes=("status", "surface", "trees_planted"),
-        ),
-        FieldProgramme(
-            "playground", Playground, "Brain-building playground", "สนามเด็กเล่นสร้างปัญญา",
-            inspection_attributes=("status",) + tuple(f"{key}_condition" for key in PLAYGROUND_STATIONS),
-        ),
-        FieldProgramme(
-            "ewaste_point", EwastePoint, "E-waste collection point", "จุดรับทิ้งขยะอิเล็กทรอนิกส์",
-            inspection_attributes=("status", "active_to"),
-        ),
-    ]
-}
+FIELD_PROGRAMMES: dict[str, FieldProgramme] = {p.id: FieldProgramme(p) for p in PROGRAMMES}
+
+# Ids the field API took before programme ids were unified; phones may still hold them in their queues.
+DEPRECATED_ALIASES: dict[str, str] = {alias: p.id for p in PROGRAMMES for alias in p.aliases}
 
 
-def programme_for_model(model: type[ProgrammeSite]) -> FieldProgramme:
-    """The field programme of a site model."""
-    return next(p for p in FIELD_PROGRAMMES.values() if p.model is model)
+def field_programme(programme_id: str) -> FieldProgramme:
+    """The field programme for an id or a deprecated alias; KeyError when there is none."""
+    try:
+        return FIELD_PROGRAMMES[get_programme(programme_id).id]
+    except UnknownProgramme:
+        raise KeyError(programme_id) from None
 
 
-# Thai labels of the attributes, for the phone form and for messages about them.
-THAI_LABELS: dict[str, str] = {
-    "name_th": "ชื่อ (ภาษาไทย)", "name_en": "ชื่อ (ภาษาอังกฤษ)", "status": "สถานะ",
-    "programme_year": "ปีโครงการ (ค.ศ.)", "budget_thb": "งบประมาณ (บาท)", "system_type": "ประเภทระบบ",
-    "purpose": "วัตถุประสงค์", "depth_m": "ความลึก (เมตร)", "width_m": "ความกว้าง (เมตร)",
-    "volume_m3": "ปริมาตร (ลูกบาศก์เมตร)", "construction_date": "วันที่ก่อสร้าง",
-    "last_inspection_date": "วันที่ตรวจสอบล่าสุด", "condition": "สภาพ", "surface": "ผิวถนน",
-    "trees_planted": "จำนวนต้นไม้ที่ปลูก", "child_development_centre": "ศูนย์พัฒนาเด็กเล็กที่ใช้",
-    "partner": "ภาคีร่วม", "host_type": "สถานที่ตั้ง", "active_from": "เปิดรับตั้งแต่", "active_to": "เปิดรับถึง",
-    "geom": "ตำแหน่ง", "lao": "อปท.",
-}
-for _key, _label in PLAYGROUND_STATIONS.items():
-    _thai = _label.split("(")[-1].rstrip(")")
-    THAI_LABELS[f"has_{_key}"] = f"มีฐาน{_thai}"
-    THAI_LABELS[f"{_key}_condition"] = f"สภาพฐาน{_thai}"
-
-
-def thai_label(name: str) -> str:
-    """The Thai label of an attribute (its name when none is declared)."""
-    return THAI_LABELS.get(name, name)
+def attribute_label(model: type[models.Model], name: str) -> str:
+    """The label of an attribute in the active language (its name when the model has no such field)."""
+    try:
+        return capfirst(model._meta.get_field(name).verbose_name)
+    except Exception:  # FieldDoesNotExist; a message about an unknown name still reads well with the name
+        return name
 
 
 FORM_TYPES = {
@@ -107,13 +115,17 @@ def form_description(programme: FieldProgramme) -> dict:
     fields = []
     for name in programme.field_names:
         model_field = programme.model._meta.get_field(name)
+        label = capfirst(model_field.verbose_name)
         fields.append({
             "name": name,
             "type": "choice" if model_field.choices else FORM_TYPES.get(model_field.get_internal_type(), "text"),
-            "label_en": str(model_field.verbose_name)[:1].upper() + str(model_field.verbose_name)[1:],
-            "label_th": thai_label(name),
+            "label_en": english(label),
+            "label_th": thai(label),
             "required": not (model_field.blank or model_field.has_default() or model_field.null),
-            "choices": [{"value": value, "label": str(label)} for value, label in model_field.choices or []],
+            "choices": [
+                {"value": value, "label": str(text), "label_en": english(text), "label_th": thai(text)}
+                for value, text in model_field.choices or []
+            ],
             "inspection": name in programme.inspection_attributes,
         })
     return {

@@ -10,7 +10,7 @@ from gis_service.fieldwork import checks
 from gis_service.fieldwork.errors import Conflict, Forbidden, NotFound, Refused
 from gis_service.fieldwork.lookup import DEGREES_PER_M
 from gis_service.fieldwork.models import DuplicateDecision, Kind, ReviewState, Submission, SubmissionEvent
-from gis_service.fieldwork.programmes import FIELD_PROGRAMMES
+from gis_service.fieldwork.programmes import field_programme
 from gis_service.programmes.models import ProgrammeSite, Source
 
 OPEN_STATES = {ReviewState.SUBMITTED}
@@ -69,7 +69,7 @@ def approve(user: User, client_uuid, reason: str = "") -> Submission:
     """Create or update the programme site through the one validation path, publish it, record history."""
     submission = locked_submission(user, client_uuid)
     require_state(submission, OPEN_STATES, "approved", "อนุมัติ")
-    programme = FIELD_PROGRAMMES[submission.programme]
+    programme = field_programme(submission.programme)
     if submission.kind == Kind.NEW_SITE and submission.duplicate_decision != DuplicateDecision.SAME_SITE:
         if submission.duplicate_candidates and not submission.duplicate_decision:
             raise Conflict("duplicate_decision", "duplicate_undecided",
@@ -129,7 +129,7 @@ def resubmit(user: User, client_uuid, attributes: dict, note: str) -> Submission
         raise Forbidden("uuid", "not_your_submission", "Only the officer who sent it may correct a submission.",
                         "เฉพาะเจ้าหน้าที่ผู้ส่งเท่านั้นที่แก้ไขรายการได้")
     require_state(submission, {ReviewState.RETURNED}, "resubmitted", "ส่งใหม่")
-    programme = FIELD_PROGRAMMES[submission.programme]
+    programme = field_programme(submission.programme)
     if submission.kind == Kind.NEW_SITE:
         geometry = submission.line if programme.is_line else submission.location
         checks.build_new_site(programme, attributes, geometry, submission.lao_id)
@@ -173,7 +173,7 @@ def decide_duplicate(user: User, client_uuid, decision: str, site_uid=None, reas
 
 def nearby_sites(submission: Submission, radius_m: float = 500.0) -> list[ProgrammeSite]:
     """Sites of the submission's programme near it, for the reviewer's map."""
-    programme = FIELD_PROGRAMMES[submission.programme]
+    programme = field_programme(submission.programme)
     point: Point = submission.location
     box = point.buffer(radius_m * DEGREES_PER_M)
     return list(programme.model.objects.filter(geom__bboverlaps=box).only(

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gis_service.fieldwork.models import DuplicateDecision, Kind, Submission, SubmissionEvent, SubmissionPhoto
-from gis_service.fieldwork.programmes import FIELD_PROGRAMMES
+from gis_service.fieldwork.programmes import DEPRECATED_ALIASES, FIELD_PROGRAMMES
 
 
 class JSONValueField(serializers.JSONField):
@@ -26,7 +26,12 @@ class SubmissionInput(serializers.Serializer):
     """A submission as the device sends it (JSON, or multipart with photos)."""
 
     uuid = serializers.UUIDField(help_text="Made by the device for this submission; resending it never duplicates")
-    programme = serializers.ChoiceField(choices=list(FIELD_PROGRAMMES))
+    programme = serializers.ChoiceField(
+        choices=list(FIELD_PROGRAMMES) + list(DEPRECATED_ALIASES),
+        help_text="The programme's id, the same as its map layer's. Deprecated: the older singular ids ("
+        + ", ".join(f"'{alias}'" for alias in DEPRECATED_ALIASES)
+        + ") are still accepted and stored as the programme's id; send the plural id.",
+    )
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.NEW_SITE)
     site = serializers.UUIDField(required=False, allow_null=True, help_text="For an inspection: the site's uid")
     longitude = serializers.FloatField(min_value=-180, max_value=180)
@@ -50,6 +55,10 @@ class SubmissionInput(serializers.Serializer):
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="JPEG or PNG photos, 10 MB each at most (multipart)"
     )
+
+    def validate_programme(self, value):
+        """A deprecated alias becomes the programme's one id, so nothing downstream sees two ids."""
+        return DEPRECATED_ALIASES.get(value, value)
 
     def validate_attributes(self, value):
         """Attributes are a JSON object of name -> value."""

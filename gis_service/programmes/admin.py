@@ -1,16 +1,10 @@
-"""Admin for the four programmes: Leaflet map widgets (served locally) and change history."""
+"""Admin for every programme, registered from the programme registry: Leaflet map widgets and change history."""
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from gis_service.programmes.models import (
-    EwasteCollection,
-    EwastePoint,
-    GroundwaterBank,
-    LocalRoad,
-    Playground,
-    Source,
-)
+from gis_service.programmes.models import Source
+from gis_service.programmes.registry import PROGRAMMES, Programme, dependent_models, own_fields
 
 
 class SiteAdmin(SimpleHistoryAdmin, LeafletGeoAdmin):
@@ -31,28 +25,22 @@ class SiteAdmin(SimpleHistoryAdmin, LeafletGeoAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(GroundwaterBank)
-class GroundwaterBankAdmin(SiteAdmin):
-    list_filter = SiteAdmin.list_filter + ("system_type", "purpose")
+def site_admin_class(programme: Programme) -> type[SiteAdmin]:
+    """The admin of one programme: its choice fields as filters, derived fields shown read-only, logs inline."""
+    fields = own_fields(programme.model)
+    derived = tuple(f.name for f in fields if not f.editable)
+    inlines = [
+        type(f"{model.__name__}Inline", (admin.TabularInline,), {"model": model, "extra": 0})
+        for model in dependent_models(programme)
+    ]
+    attributes = {
+        "list_filter": SiteAdmin.list_filter + tuple(f.name for f in fields if f.choices and f.name in programme.attribute_names),
+        "list_display": SiteAdmin.list_display + derived,
+        "readonly_fields": SiteAdmin.readonly_fields + derived,
+        "inlines": inlines,
+    }
+    return type(f"{programme.model.__name__}Admin", (SiteAdmin,), attributes)
 
 
-@admin.register(LocalRoad)
-class LocalRoadAdmin(SiteAdmin):
-    list_display = SiteAdmin.list_display + ("length_m",)
-    readonly_fields = SiteAdmin.readonly_fields + ("length_m",)
-
-
-@admin.register(Playground)
-class PlaygroundAdmin(SiteAdmin):
-    pass
-
-
-class EwasteCollectionInline(admin.TabularInline):
-    model = EwasteCollection
-    extra = 0
-
-
-@admin.register(EwastePoint)
-class EwastePointAdmin(SiteAdmin):
-    list_filter = SiteAdmin.list_filter + ("host_type",)
-    inlines = [EwasteCollectionInline]
+for _programme in PROGRAMMES:
+    admin.site.register(_programme.model, site_admin_class(_programme))

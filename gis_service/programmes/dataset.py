@@ -12,12 +12,14 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.gis.geos import LineString, MultiLineString, Point, Polygon
-from django.db import connection, transaction
+from django.core import validators
+from django.db import connection, models, transaction
+from django.utils.text import capfirst
 
 from gis_service.geography.models import LAO, Subdistrict
+from gis_service.i18n import english, thai
 from gis_service.programmes.models import (
     PLAYGROUND_STATIONS,
-    PROGRAMME_MODELS,
     Condition,
     EwasteCollection,
     EwastePoint,
@@ -27,9 +29,8 @@ from gis_service.programmes.models import (
     Source,
     Status,
 )
+from gis_service.programmes.registry import PROGRAMMES, Programme, own_fields
 
-# The DLA's published figures (DOMAIN.md), per unit of --scale.
-COUNTS_PER_SCALE = {"wells": 10_801, "roads": 7_070, "playgrounds": 2_419, "ewaste": 1_000}
 BANGKOK_CODE = "TH10"
 FIRST_YEAR, LAST_YEAR = 2017, 2025
 ROAD_MIN_M, ROAD_MAX_M = 500.0, 5_000.0
@@ -79,8 +80,26 @@ class DatasetGenerator:
         self.local_lao = self._local_lao_ids()
         self.provincial_lao = dict(LAO.objects.filter(kind=LAO.Kind.PROVINCIAL).values_list("province__code", "id"))
 
-    def counts(self) -> dict[str, int]:
-        return {name: round(count * self.scale) for name, count in COUNTS_PER_SCALE.items()}
+    def count(self, programme: Programme) -> int:
+        """How many sites of a programme: its published figure times the scale."""
+        return round(programme.published_figure * self.scale)
+
+    def reseed(self, programme: Programme) -> None:
+        """One random stream per programme and seed, so a programme's sites do not depend on the others'."""
+        self.rng = random.Random(f"{self.seed}:{programme.id}")
+
+    def generate(self, programme: Programme) -> int:
+        """Make a programme's sites: its own recipe when it has one, else the generic one for points."""
+        self.reseed(programme)
+        total = self.count(programme)
+        recipe = RECIPES.get(programme.id)
+        if recipe is not None:
+            recipe(self, total)
+        elif programme.is_line:
+            raise NotImplementedError(f"{programme.id}: lines need a recipe (see roads)")
+        else:
+            self.generic_points(programme, total)
+        return total
 
     def _local_lao_ids(self) -> dict[int, int]:
         """Subdistrict id -> the id of the local (non-provincial) LAO serving it."""
@@ -249,6 +268,35 @@ class DatasetGenerator:
             ))
         self._insert(LocalRoad, rows)
 
+    def generic_points(self, programme: Programme, total: int) -> None:
+        """Point sites of any programme: shared attributes, then each of its own fields drawn from its declaration."""
+        model = programme.model
+        title = programme.label
+        rows = []
+        for index, (point, sid) in enumerate(self.random_points(total), start=1):
+            _, province, _, _, name_th, name_en = self._place(sid)
+            attrs = self.common(index, model.CODE_PREFIX, sid, province)
+            for model_field in own_fields(model):
+                attrs[model_field.name] = self.field_value(model_field, attrs["programme_year"])
+            rows.append(model(
+                **attrs, geom=point, name_th=f"{thai(title)} ต.{name_th}", name_en=f"{capfirst(english(title))}, {name_en}",
+            ))
+        self._insert(model, rows)
+
+    def field_value(self, model_field: models.Field, year: int):
+        """A plausible value for one field from its type, choices and validators (small numbers more likely)."""
+        if model_field.choices:
+            return self.rng.choice([value for value, _label in model_field.choices if value != ""])
+        if isinstance(model_field, models.BooleanField):
+            return self.rng.random() < 0.5
+        if isinstance(model_field, models.DateField):
+            return self._date_in(year)
+        if isinstance(model_field, (models.IntegerField, models.FloatField, models.DecimalField)):
+            low, high = _bounds(model_field)
+            value = self.rng.triangular(low, high, low)
+            return round(value) if isinstance(model_field, models.IntegerField) else round(value, 1)
+        return model_field.get_default()
+
     def _check_roads(self, candidates: dict[int, str], districts: dict[int, int]) -> dict[int, tuple[float, int]]:
         ids = sorted(candidates)
         with connection.cursor() as cursor:
@@ -299,20 +347,49 @@ def _parse_wkt_line(wkt: str) -> list[tuple[float, float]]:
     return [tuple(map(float, pair.split())) for pair in inner.split(",")]
 
 
+def _bounds(model_field: models.Field) -> tuple[float, float]:
+    """The range a number field's validators allow (0 to 100 where they say nothing)."""
+    low, high = 0.0, 100.0
+    for validator in model_field.validators:
+        if isinstance(validator, validators.MinValueValidator):
+            low = float(validator.limit_value)
+        elif isinstance(validator, validators.MaxValueValidator):
+            high = float(validator.limit_value)
+    return low, high
+
+
+# Programmes whose sites need more than the generic recipe: lines, footprints, collection logs.
+RECIPES: dict[str, Callable[[DatasetGenerator, int], None]] = {
+    "groundwater_banks": DatasetGenerator.wells,
+    "local_roads": DatasetGenerator.roads,
+    "playgrounds": DatasetGenerator.playgrounds,
+    "ewaste_points": DatasetGenerator.ewaste,
+}
+
+
+def missing_programmes() -> list[Programme]:
+    """Programmes that hold no generated records yet (all of them on a new database)."""
+    return [p for p in PROGRAMMES if not p.model.objects.filter(source=Source.GENERATED).exists()]
+
+
 def generated_present() -> bool:
-    """True when any programme holds generated records."""
-    return any(model.objects.filter(source=Source.GENERATED).exists() for model in PROGRAMME_MODELS)
+    """True when every programme holds generated records."""
+    return not missing_programmes()
+
+
+def planned_total(scale: float, programmes: list[Programme] | None = None) -> int:
+    """How many sites generating these programmes (all by default) at this scale makes."""
+    return sum(round(p.published_figure * scale) for p in (PROGRAMMES if programmes is None else programmes))
 
 
 @transaction.atomic
-def generate_dataset(seed: int, scale: float, progress: Callable[[int], None] = lambda n: None) -> dict[str, int]:
-    """Replace the generated dataset (and only it) with the one for this seed and scale."""
-    for model in PROGRAMME_MODELS:
-        model.objects.filter(source=Source.GENERATED).delete()
+def generate_dataset(seed: int, scale: float, progress: Callable[[int], None] = lambda n: None,
+                     programmes: list[Programme] | None = None) -> dict[str, int]:
+    """Replace the generated records (and only them) of these programmes (all by default) for this seed and scale."""
+    chosen = list(PROGRAMMES) if programmes is None else programmes
     generator = DatasetGenerator(seed, scale, progress)
-    counts = generator.counts()
-    generator.wells(counts["wells"])
-    generator.roads(counts["roads"])
-    generator.playgrounds(counts["playgrounds"])
-    generator.ewaste(counts["ewaste"])
+    counts = {}
+    for programme in chosen:
+        programme.model.objects.filter(source=Source.GENERATED).delete()
+        counts[programme.id] = generator.generate(programme)
     return counts

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # The DLA programmes began in the 2010s; a site year outside this is a typing error.
@@ -15,24 +16,24 @@ BE_OFFSET = 543
 
 
 class Status(models.TextChoices):
-    PLANNED = "planned", "Planned (วางแผน)"
-    UNDER_CONSTRUCTION = "under_construction", "Under construction (กำลังก่อสร้าง)"
-    OPERATIONAL = "operational", "Operational (ใช้งานได้)"
-    NEEDS_REPAIR = "needs_repair", "Needs repair (ต้องซ่อมแซม)"
-    DECOMMISSIONED = "decommissioned", "Decommissioned (เลิกใช้งาน)"
+    PLANNED = "planned", _("Planned")
+    UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+    OPERATIONAL = "operational", _("Operational")
+    NEEDS_REPAIR = "needs_repair", _("Needs repair")
+    DECOMMISSIONED = "decommissioned", _("Decommissioned")
 
 
 class Source(models.TextChoices):
-    FIELD_GPS = "field_gps", "Field GPS"
-    IMPORT = "import", "Import"
-    ADMIN = "admin", "Admin"
-    GENERATED = "generated", "Generated"
+    FIELD_GPS = "field_gps", _("Field GPS")
+    IMPORT = "import", _("Import")
+    ADMIN = "admin", _("Admin")
+    GENERATED = "generated", _("Generated")
 
 
 class Condition(models.TextChoices):
-    GOOD = "good", "Good (ดี)"
-    FAIR = "fair", "Fair (พอใช้)"
-    POOR = "poor", "Poor (ทรุดโทรม)"
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
 
 
 class ProgrammeSite(models.Model):
@@ -44,28 +45,28 @@ class ProgrammeSite(models.Model):
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="Public identifier")
     code = models.CharField(max_length=32, unique=True, blank=True, help_text="Unique per programme; assigned when blank")
-    name_th = models.CharField("name (Thai)", max_length=200)
-    name_en = models.CharField("name (English)", max_length=200, blank=True)
-    status = models.CharField(max_length=24, choices=Status.choices, default=Status.PLANNED, db_index=True)
-    lao = models.ForeignKey("geography.LAO", on_delete=models.PROTECT, related_name="+", verbose_name="LAO")
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PLANNED, db_index=True)
+    lao = models.ForeignKey("geography.LAO", on_delete=models.PROTECT, related_name="+", verbose_name=_("LAO"))
     subdistrict = models.ForeignKey(
-        "geography.Subdistrict", on_delete=models.PROTECT, related_name="+", editable=False,
+        "geography.Subdistrict", on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("subdistrict"),
         help_text="Derived from the geometry when the site is saved",
     )
     programme_year = models.PositiveSmallIntegerField(
-        "programme year (CE)",
+        _("programme year (CE)"),
         validators=[MinValueValidator(MIN_PROGRAMME_YEAR_CE), MaxValueValidator(MAX_PROGRAMME_YEAR_CE)],
         db_index=True,
     )
     budget_thb = models.DecimalField(
-        "budget (THB)", max_digits=14, decimal_places=2, null=True, blank=True,
+        _("budget (THB)"), max_digits=14, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_BUDGET_THB)],
     )
-    published = models.BooleanField(default=False, db_index=True, help_text="Only published sites are public")
-    source = models.CharField(max_length=16, choices=Source.choices, default=Source.ADMIN)
-    gps_accuracy_m = models.FloatField("GPS accuracy (m)", null=True, blank=True, validators=[MinValueValidator(0)])
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    published = models.BooleanField(_("published"), default=False, db_index=True, help_text="Only published sites are public")
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.ADMIN)
+    gps_accuracy_m = models.FloatField(_("GPS accuracy (m)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last update"), auto_now=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -126,28 +127,29 @@ class GroundwaterBank(ProgrammeSite):
     GEOMETRY_TYPES = ("Point",)
 
     class SystemType(models.TextChoices):
-        OPEN = "open", "Open: pond or pit taking surface run-off (ระบบเปิด)"
-        CLOSED = "closed", "Closed: gravel-filled well feeding run-off underground (ระบบปิด)"
+        OPEN = "open", _("Open: pond or pit taking surface run-off")
+        CLOSED = "closed", _("Closed: gravel-filled well feeding run-off underground")
 
     class Purpose(models.TextChoices):
-        FLOOD = "flood", "Flood relief (แก้น้ำท่วม)"
-        DROUGHT = "drought", "Drought (แก้ภัยแล้ง)"
-        SALINITY = "salinity", "Saline or brackish water (แก้น้ำเค็ม)"
+        FLOOD = "flood", _("Flood relief")
+        DROUGHT = "drought", _("Drought")
+        SALINITY = "salinity", _("Saline or brackish water")
 
     geom = models.PointField(srid=4326)
-    system_type = models.CharField(max_length=8, choices=SystemType.choices, default=SystemType.CLOSED)
-    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.DROUGHT, db_index=True)
-    depth_m = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(200)])
+    system_type = models.CharField(_("system type"), max_length=8, choices=SystemType.choices, default=SystemType.CLOSED)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.DROUGHT, db_index=True)
+    depth_m = models.FloatField(_("depth (m)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(200)])
     width_m = models.FloatField(
-        "width or diameter (m)", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(500)]
+        _("width or diameter (m)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(500)]
     )
-    volume_m3 = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0)])
-    construction_date = models.DateField(null=True, blank=True)
-    last_inspection_date = models.DateField(null=True, blank=True)
-    condition = models.CharField(max_length=8, choices=Condition.choices, blank=True)
+    volume_m3 = models.FloatField(_("volume (m³)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    construction_date = models.DateField(_("construction date"), null=True, blank=True)
+    last_inspection_date = models.DateField(_("last inspection"), null=True, blank=True)
+    condition = models.CharField(_("condition"), max_length=8, choices=Condition.choices, blank=True)
 
     class Meta(ProgrammeSite.Meta):
-        verbose_name = "groundwater bank"
+        verbose_name = _("groundwater bank")
+        verbose_name_plural = _("groundwater banks")
         constraints = site_constraints("gwb")
 
 
@@ -158,19 +160,20 @@ class LocalRoad(ProgrammeSite):
     GEOMETRY_TYPES = ("LineString", "MultiLineString")
 
     class Surface(models.TextChoices):
-        ASPHALT = "asphalt", "Asphalt (ลาดยาง)"
-        CONCRETE = "concrete", "Concrete (คอนกรีต)"
-        LATERITE = "laterite", "Laterite (ลูกรัง)"
-        GRAVEL = "gravel", "Gravel (หินคลุก)"
+        ASPHALT = "asphalt", _("Asphalt")
+        CONCRETE = "concrete", _("Concrete")
+        LATERITE = "laterite", _("Laterite")
+        GRAVEL = "gravel", _("Gravel")
 
     geom = models.MultiLineStringField(srid=4326)
-    length_m = models.FloatField(editable=False, help_text="Geodesic length on the spheroid, from the geometry")
-    surface = models.CharField(max_length=12, choices=Surface.choices, default=Surface.ASPHALT)
-    width_m = models.FloatField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)])
-    trees_planted = models.PositiveIntegerField(default=0, help_text="Trees planted along the road")
+    length_m = models.FloatField(_("length (m)"), editable=False, help_text="Geodesic length on the spheroid, from the geometry")
+    surface = models.CharField(_("surface"), max_length=12, choices=Surface.choices, default=Surface.ASPHALT)
+    width_m = models.FloatField(_("width (m)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)])
+    trees_planted = models.PositiveIntegerField(_("trees planted"), default=0, help_text="Trees planted along the road")
 
     class Meta(ProgrammeSite.Meta):
-        verbose_name = "local road"
+        verbose_name = _("environment-friendly local road")
+        verbose_name_plural = _("environment-friendly local roads")
         constraints = site_constraints("road") + [
             models.CheckConstraint(condition=Q(length_m__gt=0), name="road_length_positive")
         ]
@@ -178,11 +181,18 @@ class LocalRoad(ProgrammeSite):
 
 # The five play stations of a brain-building playground, one per area of development.
 PLAYGROUND_STATIONS = {
-    "creativity": "Creativity (ความคิดสร้างสรรค์)",
-    "water_love": "Love of water (รักน้ำ)",
-    "climbing_net": "Muscles and movement: climbing net (ใยแมงมุม)",
-    "boat_classroom": "Boat and classroom among the trees (เรือ ห้องเรียนใต้ต้นไม้)",
-    "water_pool": "Water-play pool (สระน้ำ)",
+    "creativity": _("creativity station"),
+    "water_love": _("love of water station"),
+    "climbing_net": _("climbing net station (muscles and movement)"),
+    "boat_classroom": _("boat and classroom among the trees station"),
+    "water_pool": _("water-play pool station"),
+}
+PLAYGROUND_STATION_CONDITIONS = {
+    "creativity": _("creativity station condition"),
+    "water_love": _("love of water station condition"),
+    "climbing_net": _("climbing net station condition"),
+    "boat_classroom": _("boat and classroom station condition"),
+    "water_pool": _("water-play pool station condition"),
 }
 
 
@@ -194,21 +204,22 @@ class Playground(ProgrammeSite):
 
     geom = models.PointField(srid=4326)
     footprint = models.PolygonField(srid=4326, null=True, blank=True)
-    child_development_centre = models.CharField("child development centre served", max_length=200, blank=True)
-    partner = models.CharField(max_length=200, blank=True, default="Thai Health Promotion Foundation (สสส.)")
+    child_development_centre = models.CharField(_("child development centre served"), max_length=200, blank=True)
+    partner = models.CharField(_("partner"), max_length=200, blank=True, default="Thai Health Promotion Foundation (สสส.)")
     has_creativity = models.BooleanField(PLAYGROUND_STATIONS["creativity"], default=False)
-    creativity_condition = models.CharField(max_length=8, choices=Condition.choices, blank=True)
+    creativity_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["creativity"], max_length=8, choices=Condition.choices, blank=True)
     has_water_love = models.BooleanField(PLAYGROUND_STATIONS["water_love"], default=False)
-    water_love_condition = models.CharField(max_length=8, choices=Condition.choices, blank=True)
+    water_love_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["water_love"], max_length=8, choices=Condition.choices, blank=True)
     has_climbing_net = models.BooleanField(PLAYGROUND_STATIONS["climbing_net"], default=False)
-    climbing_net_condition = models.CharField(max_length=8, choices=Condition.choices, blank=True)
+    climbing_net_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["climbing_net"], max_length=8, choices=Condition.choices, blank=True)
     has_boat_classroom = models.BooleanField(PLAYGROUND_STATIONS["boat_classroom"], default=False)
-    boat_classroom_condition = models.CharField(max_length=8, choices=Condition.choices, blank=True)
+    boat_classroom_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["boat_classroom"], max_length=8, choices=Condition.choices, blank=True)
     has_water_pool = models.BooleanField(PLAYGROUND_STATIONS["water_pool"], default=False)
-    water_pool_condition = models.CharField(max_length=8, choices=Condition.choices, blank=True)
+    water_pool_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["water_pool"], max_length=8, choices=Condition.choices, blank=True)
 
     class Meta(ProgrammeSite.Meta):
-        verbose_name = "playground"
+        verbose_name = _("brain-building playground")
+        verbose_name_plural = _("brain-building playgrounds")
         constraints = site_constraints("play") + [
             models.CheckConstraint(
                 condition=Q(footprint__isnull=True) | Q(footprint__isvalid=True), name="play_footprint_valid"
@@ -228,18 +239,19 @@ class EwastePoint(ProgrammeSite):
     GEOMETRY_TYPES = ("Point",)
 
     class HostType(models.TextChoices):
-        LAO_OFFICE = "lao_office", "LAO office (สำนักงาน อปท.)"
-        SCHOOL = "school", "School (โรงเรียน)"
-        CHILD_CENTRE = "child_centre", "Child development centre (ศูนย์พัฒนาเด็กเล็ก)"
-        COMMUNITY = "community", "Community (ชุมชน)"
+        LAO_OFFICE = "lao_office", _("LAO office")
+        SCHOOL = "school", _("School")
+        CHILD_CENTRE = "child_centre", _("Child development centre")
+        COMMUNITY = "community", _("Community")
 
     geom = models.PointField(srid=4326)
-    host_type = models.CharField(max_length=16, choices=HostType.choices, default=HostType.LAO_OFFICE)
-    active_from = models.DateField(null=True, blank=True)
-    active_to = models.DateField(null=True, blank=True)
+    host_type = models.CharField(_("host"), max_length=16, choices=HostType.choices, default=HostType.LAO_OFFICE)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active until"), null=True, blank=True)
 
     class Meta(ProgrammeSite.Meta):
-        verbose_name = "e-waste collection point"
+        verbose_name = _("e-waste collection point")
+        verbose_name_plural = _("e-waste collection points")
         constraints = site_constraints("ew") + [
             models.CheckConstraint(
                 condition=Q(active_to__isnull=True) | Q(active_from__isnull=True) | Q(active_to__gte=models.F("active_from")),
@@ -273,5 +285,3 @@ class EwasteCollection(models.Model):
     def __str__(self) -> str:
         return f"{self.point.code} {self.collected_on}"
 
-
-PROGRAMME_MODELS: list[type[ProgrammeSite]] = [GroundwaterBank, LocalRoad, Playground, EwastePoint]
