@@ -44,7 +44,7 @@ from django.db import connection  # noqa: E402
 
 from bench import tiles_peers  # noqa: E402
 from layers.registry import get_layer  # noqa: E402
-from layers.tiles_sql import BUFFER, EXTENT, compile_tile_sql, render_tile  # noqa: E402
+from layers.tiles.sql import BUFFER, EXTENT, compile_tile_sql, render_tile  # noqa: E402
 from layers.versions import layer_version  # noqa: E402
 
 LAYER = "groundwater_banks"
@@ -114,7 +114,7 @@ def pgbench_script(tiles: list[tuple[int, int, int]]) -> str:
     statements = {}
     variables = [":z", ":z", ":x", ":y", ":z", ":x", ":y", str(BUFFER / EXTENT), ":z", ":x", ":y"]
     for clustered in (True, False):
-        # The very statement the app prepares (layers/tiles_sql.py), its tile parameters as pgbench variables.
+        # The very statement the app prepares (layers/tiles/sql.py), its tile parameters as pgbench variables.
         prepared = compile_tile_sql((LAYER,), "public", (clustered,)).prepared_sql
         sql = re.sub(r"\$(\d+)\b", lambda match: variables[int(match.group(1)) - 1], prepared)
         statements[clustered] = " ".join(sql.split()) + ";"

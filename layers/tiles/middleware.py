@@ -12,7 +12,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
 
 from gis_service.middleware import DatabaseUnavailableMiddleware
-from layers.tiles import tile_view
+from layers.tiles.views import tile_view
 
 TILE_PATH = re.compile(r"^/tiles/(?P<layers>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+?)\.mvt$")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}

@@ -2,11 +2,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, re_path
 
-from layers import tiles_ogc
 from layers.ogc.errors import NotFound, error_response
-from layers.style import style_view
-from layers.tilejson import tilejson_view
-from layers.tiles import tile_view
+from layers.tiles import ogc
+from layers.tiles.style import style_view
+from layers.tiles.tilejson import tilejson_view
+from layers.tiles.views import tile_view
 
 
 def unknown_tile_path(request: HttpRequest, rest: str) -> HttpResponse:
@@ -22,11 +22,11 @@ tile_urlpatterns = [
     path("tiles/<str:layers>/tilejson.json", tilejson_view, name="tilejson"),
     re_path(r"^tiles/(?P<layers>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+?)\.mvt$", tile_view, name="tile"),
     re_path(r"^tiles/(?P<rest>.*)$", unknown_tile_path),
-    path("ogc/tileMatrixSets", tiles_ogc.tile_matrix_sets_view, name="ogc-tile-matrix-sets"),
-    path("ogc/tileMatrixSets/<str:tms_id>", tiles_ogc.tile_matrix_set_view, name="ogc-tile-matrix-set"),
-    path("ogc/collections/<str:collection_id>/tiles", tiles_ogc.collection_tilesets_view, name="ogc-tilesets"),
-    path("ogc/collections/<str:collection_id>/tiles/<str:tms_id>", tiles_ogc.collection_tileset_view,
+    path("ogc/tileMatrixSets", ogc.tile_matrix_sets_view, name="ogc-tile-matrix-sets"),
+    path("ogc/tileMatrixSets/<str:tms_id>", ogc.tile_matrix_set_view, name="ogc-tile-matrix-set"),
+    path("ogc/collections/<str:collection_id>/tiles", ogc.collection_tilesets_view, name="ogc-tilesets"),
+    path("ogc/collections/<str:collection_id>/tiles/<str:tms_id>", ogc.collection_tileset_view,
          name="ogc-tileset"),
     path("ogc/collections/<str:collection_id>/tiles/<str:tms_id>/<str:z>/<str:y>/<str:x>",
-         tiles_ogc.collection_tile_view, name="ogc-tile"),
+         ogc.collection_tile_view, name="ogc-tile"),
 ]

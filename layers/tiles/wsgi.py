@@ -3,7 +3,7 @@
 Public tiles are requested thousands of times a second and depend on nothing but their URL and the
 data: no session, user, language, CSRF, messages, URL resolution or Django request and response
 objects. This wrapper answers the common case, `GET /tiles/{layers}/{z}/{x}/{y}.mvt` with no query or
-only `?v=<version>`, straight from the shared tile core (`layers.tiles.tile_reply`), so it answers
+only `?v=<version>`, straight from the shared tile core (`layers.tiles.views.tile_reply`), so it answers
 exactly what the Django view answers, with fewer steps in between.
 
 Everything else goes to Django unchanged: other paths and methods, any other query (`include=unpublished`
@@ -20,9 +20,9 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http.request import split_domain_port, validate_host
 
 from layers.ogc.errors import OgcError
-from layers.tiles import MVT_CONTENT_TYPE, TileReply, TileRequest, layers_at_zoom, parse_layers, parse_tile, tile_reply
-from layers.tiles_middleware import SECURITY_HEADERS, TILE_PATH
-from layers.tiles_sql import PUBLIC
+from layers.tiles.middleware import SECURITY_HEADERS, TILE_PATH
+from layers.tiles.sql import PUBLIC
+from layers.tiles.views import MVT_CONTENT_TYPE, TileReply, TileRequest, layers_at_zoom, parse_layers, parse_tile, tile_reply
 
 VERSION_QUERY = re.compile(r"^v=([0-9]{1,18})$")
 STATUS_LINES = {200: "200 OK", 204: "204 No Content", 304: "304 Not Modified"}
