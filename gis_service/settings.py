@@ -194,5 +194,3 @@ CACHES = {
     "tiles": {**_TILE_CACHE_BACKEND, "KEY_PREFIX": "tiles", "TIMEOUT": 30 * 24 * 3600,
               "OPTIONS": {"MAX_ENTRIES": 500_000} if not os.environ.get("REDIS_URL") else {}},
 }
-# Public tiles skip the session, locale, CSRF and auth middlewares (layers/tiles/middleware.py).
-MIDDLEWARE.insert(0, "layers.tiles.middleware.TileFastPathMiddleware")
