@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 
-from layers.ogc.crs import CRS84, Crs
+from layers.crs import CRS84, Crs
 from layers.registry import Layer
 from layers.versions import fetch_prepared, to_prepared_sql
 

@@ -3,8 +3,8 @@ from django.contrib.gis.db.models import Extent
 from django.db.models import Max, Min
 from django.http import HttpRequest
 
+from layers.crs import CRS84_URI, SUPPORTED
 from layers.ogc.base import GEOJSON, HTML, JSON, OPENAPI_JSON, link
-from layers.ogc.crs import CRS84_URI, SUPPORTED
 from layers.registry import Layer
 
 CONFORMANCE = [
