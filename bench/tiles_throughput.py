@@ -124,7 +124,7 @@ def pgbench_script(tiles: list[tuple[int, int, int]]) -> str:
 
 def run_pgbench(script: Path, clients: int, duration_s: int, database_url: str) -> float:
     """Tiles per second that pgbench reaches with this many clients."""
-    # Prepared and planned once per session, as the app runs it (layers/versions.py: fetch_prepared).
+    # Prepared and planned once per session, as the app runs it (gis_service/prepared.py: fetch_prepared).
     out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-T", str(duration_s), "-c", str(clients),
                           "-j", str(clients), "-f", str(script), database_url], capture_output=True, text=True,
                          check=True, env={**os.environ, "PGOPTIONS": "-c plan_cache_mode=force_generic_plan"}).stdout

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, Field, QuerySet
 
+from gis_service.prepared import fetch_prepared, to_prepared_sql
 from layers.crs import CRS84, Crs
 from layers.registry import Layer
-from layers.versions import fetch_prepared, to_prepared_sql
 
 SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 FETCH_ROWS = 2000
@@ -124,7 +124,7 @@ class PageStatement:
     It depends only on the layer, the audience, the properties and the CRS. It keeps the audience's
     filter (published only, for the public), so it shows nothing the audience may not see whatever
     ids it is handed. Its text is the same for every page, so it is prepared once per database
-    session (layers/versions.py `fetch_prepared`) and never planned again.
+    session (gis_service/prepared.py `fetch_prepared`) and never planned again.
     """
 
     def __init__(self, layer: Layer, audience: Audience, names: list[str], crs: Crs):

@@ -9,12 +9,11 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from django.db import connection
 from django.db.models import ExpressionWrapper, F, Field
-from psycopg2.extensions import AsIs
 
+from gis_service.prepared import fetch_prepared, to_prepared_sql_with_fixed
 from layers.registry import Layer, get_layer
-from layers.versions import VERSION_TABLE, fetch_prepared, layer_tables
+from layers.versions import VERSION_TABLE, layer_tables
 
 EXTENT = 4096
 BUFFER = 64
@@ -51,14 +50,9 @@ class TileSql:
 
     @cached_property
     def prepared_sql(self) -> str:
-        """The statement to prepare: tile parameters as $1 .. $11, the fixed ones written in as literals.
-
-        The fixed parameters (the published filter, the version tables) never change for a statement, so
-        they are not adapted and sent again for every tile.
-        """
-        placeholders = [AsIs(f"${number}") for number in range(1, TILE_PARAMETERS + 1)]
-        with connection.cursor() as cursor:
-            return cursor.cursor.mogrify(self.sql, placeholders + list(self.params)).decode()
+        """The statement to prepare: tile parameters as $1 .. $11, the fixed ones (the published filter,
+        the version tables) written in as literals."""
+        return to_prepared_sql_with_fixed(self.sql, TILE_PARAMETERS, list(self.params))
 
     def execute(self, z: int, x: int, y: int) -> tuple[bytes, int]:
         """Run the statement for one tile: the MVT bytes and the data version they show."""
