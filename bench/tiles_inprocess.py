@@ -1,9 +1,10 @@
 """Per-request cost of a tile inside the app (no network, no gunicorn), over the benchmark's 291 tiles.
 
 The service's WSGI application (`gis_service.wsgi.application`: the tile fast path in front of Django, on a
-checkout that has one) and Django's own handler (the path of every request the fast path leaves to Django),
-each for cached tiles with versioned URLs, cached tiles with plain URLs (one read of the data version) and
-uncached tiles. CPU time and wall time per request, in microseconds; a fresh file cache in a temporary folder.
+checkout that has one) and Django's own handler (the path of every request the fast path leaves to Django; on
+checkouts without the tile middleware, its whole middleware stack), each for cached tiles with versioned URLs,
+cached tiles with plain URLs (one read of the data version) and uncached tiles. CPU time and wall time per
+request, in microseconds; a fresh file cache in a temporary folder.
 
     DATABASE_URL=postgres://gis_service:gis_service@127.0.0.1:5432/gis_tiles_bench \\
         .venv/bin/python bench/tiles_inprocess.py [--passes 5]

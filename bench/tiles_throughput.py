@@ -44,7 +44,7 @@ from django.db import connection  # noqa: E402
 
 from bench import tiles_peers  # noqa: E402
 from layers.registry import get_layer  # noqa: E402
-from layers.tiles_sql import BUFFER, EXTENT, compile_tile_sql, render_tile  # noqa: E402
+from layers.tiles.sql import BUFFER, EXTENT, compile_tile_sql, render_tile  # noqa: E402
 from layers.versions import layer_version  # noqa: E402
 
 LAYER = "groundwater_banks"
@@ -114,7 +114,7 @@ def pgbench_script(tiles: list[tuple[int, int, int]]) -> str:
     statements = {}
     variables = [":z", ":z", ":x", ":y", ":z", ":x", ":y", str(BUFFER / EXTENT), ":z", ":x", ":y"]
     for clustered in (True, False):
-        # The very statement the app prepares (layers/tiles_sql.py), its tile parameters as pgbench variables.
+        # The very statement the app prepares (layers/tiles/sql.py), its tile parameters as pgbench variables.
         prepared = compile_tile_sql((LAYER,), "public", (clustered,)).prepared_sql
         sql = re.sub(r"\$(\d+)\b", lambda match: variables[int(match.group(1)) - 1], prepared)
         statements[clustered] = " ".join(sql.split()) + ";"
@@ -124,7 +124,7 @@ def pgbench_script(tiles: list[tuple[int, int, int]]) -> str:
 
 def run_pgbench(script: Path, clients: int, duration_s: int, database_url: str) -> float:
     """Tiles per second that pgbench reaches with this many clients."""
-    # Prepared and planned once per session, as the app runs it (layers/versions.py: fetch_prepared).
+    # Prepared and planned once per session, as the app runs it (gis_service/prepared.py: fetch_prepared).
     out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-T", str(duration_s), "-c", str(clients),
                           "-j", str(clients), "-f", str(script), database_url], capture_output=True, text=True,
                          check=True, env={**os.environ, "PGOPTIONS": "-c plan_cache_mode=force_generic_plan"}).stdout

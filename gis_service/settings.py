@@ -179,13 +179,13 @@ LOGGING = {
 
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
-# Tile cache (layers/cache.py), shared by every worker and server and keyed by the layers' data
+# Tile cache (layers/tiles/cache.py), shared by every worker and server and keyed by the layers' data
 # version: a directory by default (TILE_CACHE_DIR), Redis when REDIS_URL is set.
 TILE_CACHE_DIR = Path(os.environ.get("TILE_CACHE_DIR", BASE_DIR / "var" / "tile-cache"))
 _TILE_CACHE_BACKEND = (
-    {"BACKEND": "layers.cache.TileRedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    {"BACKEND": "layers.tiles.cache.TileRedisCache", "LOCATION": os.environ["REDIS_URL"]}
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "layers.cache.TileFileCache", "LOCATION": str(TILE_CACHE_DIR)}
+    else {"BACKEND": "layers.tiles.cache.TileFileCache", "LOCATION": str(TILE_CACHE_DIR)}
 )
 # Off only to measure the uncached path (bench/tiles_throughput.py).
 TILE_CACHE_ENABLED = env_bool("TILE_CACHE_ENABLED", True)
@@ -194,5 +194,3 @@ CACHES = {
     "tiles": {**_TILE_CACHE_BACKEND, "KEY_PREFIX": "tiles", "TIMEOUT": 30 * 24 * 3600,
               "OPTIONS": {"MAX_ENTRIES": 500_000} if not os.environ.get("REDIS_URL") else {}},
 }
-# Public tiles skip the session, locale, CSRF and auth middlewares (layers/tiles_middleware.py).
-MIDDLEWARE.insert(0, "layers.tiles_middleware.TileFastPathMiddleware")

@@ -1,6 +1,6 @@
 """WSGI entry point, served by gunicorn.
 
-Plain public tile requests are answered by the tile fast path (layers/tiles_wsgi.py) before Django's
+Plain public tile requests are answered by the tile fast path (layers/tiles/wsgi.py) before Django's
 request handling; every other request goes to Django.
 """
 import os
@@ -10,6 +10,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis_service.settings")
 application = get_wsgi_application()
 
-from layers.tiles_wsgi import TileFastPath  # noqa: E402  (needs Django set up)
+from layers.tiles.wsgi import TileFastPath  # noqa: E402  (needs Django set up)
 
 application = TileFastPath(application)

@@ -1,6 +1,6 @@
 """Feature SQL: GeoJSON features rendered inside PostGIS from a filtered ORM queryset.
 
-The queryset carries every filter as bound parameters; its SQL becomes the inner query of one
+The queryset carries every filter as bound parameters; its rows (layers/rows.py) become the inner query of one
 statement that builds each feature's JSON text in the database (ST_AsGeoJSON, row_to_json),
 so Python only joins strings. Property names come from the registry, never from input.
 
@@ -16,28 +16,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, Field, QuerySet
+from django.db.models import QuerySet
 
-from layers.ogc.crs import CRS84, Crs
+from gis_service.prepared import fetch_prepared, to_prepared_sql
+from layers.crs import CRS84, Crs
 from layers.registry import Layer
-from layers.versions import fetch_prepared, to_prepared_sql
+from layers.rows import layer_rows_sql
 
 SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 FETCH_ROWS = 2000
 ID_TYPES = ("bigint", "integer")
-
-
-def _values_queryset(layer: Layer, queryset: QuerySet, names: list[str], with_geometry: bool = True,
-                     with_row_id: bool = False) -> QuerySet:
-    aliases = {"fid": F(layer.id_field)}
-    if with_row_id:
-        aliases["rid"] = F("pk")
-    if with_geometry:
-        # A plain output field keeps GeoDjango from wrapping the column in ST_AsEWKB: the outer query
-        # needs the geometry itself.
-        aliases["g"] = ExpressionWrapper(F(layer.geometry_field), output_field=Field())
-    aliases.update({f"p{i}": F(layer.get_property(name).path) for i, name in enumerate(names)})
-    return queryset.values(**aliases)
 
 
 def _properties_sql(layer: Layer, names: list[str]) -> str:
@@ -73,9 +61,9 @@ def _feature_text_sql(layer: Layer, names: list[str], crs: Crs) -> tuple[str, li
 
 def feature_rows_sql(layer: Layer, queryset: QuerySet, names: list[str], crs: Crs = CRS84) -> tuple[str, list]:
     """One row per feature holding its GeoJSON text, in the queryset's order and slice."""
-    inner_sql, inner_params = _values_queryset(layer, queryset, names).query.sql_with_params()
+    inner_sql, inner_params = layer_rows_sql(layer, queryset, names)
     feature_sql, feature_params = _feature_text_sql(layer, names, crs)
-    return f"SELECT {feature_sql} FROM ({inner_sql}) t", feature_params + list(inner_params)
+    return f"SELECT {feature_sql} FROM ({inner_sql}) t", feature_params + inner_params
 
 
 class FeatureRows:
@@ -124,20 +112,19 @@ class PageStatement:
     It depends only on the layer, the audience, the properties and the CRS. It keeps the audience's
     filter (published only, for the public), so it shows nothing the audience may not see whatever
     ids it is handed. Its text is the same for every page, so it is prepared once per database
-    session (layers/versions.py `fetch_prepared`) and never planned again.
+    session (gis_service/prepared.py `fetch_prepared`) and never planned again.
     """
 
     def __init__(self, layer: Layer, audience: Audience, names: list[str], crs: Crs):
         id_type = layer.model._meta.pk.db_type(connection)
         assert id_type in ID_TYPES, id_type
-        rows = _values_queryset(layer, audience.visible.order_by(), names, with_row_id=True)
-        inner_sql, inner_params = rows.query.sql_with_params()
+        inner_sql, inner_params = layer_rows_sql(layer, audience.visible.order_by(), names, row_id=True)
         feature_sql, feature_params = _feature_text_sql(layer, names, crs)
         sql = (f"SELECT {feature_sql} FROM unnest(%s::{id_type}[]) WITH ORDINALITY AS page(rid, n) "
                f"JOIN ({inner_sql}) t ON t.rid = page.rid ORDER BY page.n")
         self.prepared_sql = to_prepared_sql(sql)
         self.name = "ogc_page_" + hashlib.sha1(self.prepared_sql.encode()).hexdigest()[:16]
-        self.params_before, self.params_after = feature_params, list(inner_params)
+        self.params_before, self.params_after = feature_params, inner_params
 
     def texts(self, ids: list[int]) -> list[str]:
         """The GeoJSON text of each visible feature among `ids`, in their order."""
@@ -176,7 +163,7 @@ class FeaturePage:
 
 def plain_rows(layer: Layer, queryset: QuerySet, names: list[str]) -> Iterator[tuple]:
     """Rows of (id, lon, lat, wkt-or-None, *properties) for CSV: points give lon/lat, others a point on them."""
-    inner_sql, inner_params = _values_queryset(layer, queryset, names).query.sql_with_params()
+    inner_sql, inner_params = layer_rows_sql(layer, queryset, names)
     columns = ", ".join(f"t.p{i}" for i in range(len(names)))
     point_only = layer.geometry_type == "Point"
     wkt = "NULL" if point_only else "ST_AsText(t.g, 7)"
@@ -184,7 +171,7 @@ def plain_rows(layer: Layer, queryset: QuerySet, names: list[str]) -> Iterator[t
            f"round(ST_Y(ST_PointOnSurface(t.g))::numeric, 7), {wkt}{', ' if names else ''}{columns} "
            f"FROM ({inner_sql}) t")
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(inner_params))
+        cursor.execute(sql, inner_params)
         while rows := cursor.fetchmany(FETCH_ROWS):
             yield from rows
 

@@ -17,7 +17,7 @@ urlpatterns = [
     path("ogc/collections/<str:collection_id>/items/<str:feature_id>", views.ItemView.as_view(), name="ogc-item"),
 ]
 
-# Vector tiles, TileJSON, style and OGC API – Tiles (layers/tiles_urls.py, kept by the tiles engineer).
-from layers.tiles_urls import tile_urlpatterns  # noqa: E402
+# Vector tiles, TileJSON, style and OGC API – Tiles (layers/tiles/urls.py, kept by the tiles engineer).
+from layers.tiles.urls import tile_urlpatterns  # noqa: E402
 
 urlpatterns += tile_urlpatterns

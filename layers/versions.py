@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from django.db import connection
 
-from gis_service.prepared import run_prepared
+from gis_service.prepared import fetch_prepared
 
 VERSION_TABLE = "layers_data_version"
 VERSION_SEQUENCE = "layers_data_version_seq"
@@ -73,25 +73,6 @@ def trigger_name(table: str) -> str:
 def drop_trigger_sql(table: str) -> str:
     """SQL that removes the version trigger from one table (migration reverse)."""
     return f"DROP TRIGGER IF EXISTS {trigger_name(table)} ON {table};"
-
-
-@lru_cache(maxsize=1024)
-def to_prepared_sql(sql: str) -> str:
-    """A psycopg2 statement (`%s` placeholders) as the body of a PREPARE (`$1`, `$2`, ...)."""
-    parts = sql.split("%s")
-    prepared = parts[0]
-    for number, part in enumerate(parts[1:], start=1):
-        prepared += f"${number}{part}"
-    return prepared.replace("%%", "%")
-
-
-def fetch_prepared(name: str, prepared_sql: str, params: list) -> list[tuple]:
-    """Rows of a read-only statement prepared once per database session, with one generic plan.
-
-    Our tile and page statements take their inputs from parameters through a one-row CTE, so the
-    generic plan is the custom plan: planning again each time would only cost (gis_service.prepared).
-    """
-    return run_prepared(name, prepared_sql, params, generic_plan=True)
 
 
 def table_versions(tables: Iterable[str]) -> dict[str, int]:

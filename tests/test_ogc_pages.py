@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gis_service.programmes.models import GroundwaterBank
+from layers.crs import SUPPORTED
 from layers.features import Audience, page_statement
-from layers.ogc.crs import SUPPORTED
 from layers.registry import get_layer
 
 pytestmark = pytest.mark.django_db

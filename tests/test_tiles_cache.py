@@ -6,7 +6,7 @@ import time
 import pytest
 
 from gis_service.programmes.models import GroundwaterBank
-from layers.tiles_sql import CLUSTER_BELOW_ZOOM
+from layers.tiles.sql import CLUSTER_BELOW_ZOOM
 from layers.versions import layer_version
 from tests.conftest import free_port, get_with_database_down
 from tests.tiles_helpers import decode_tile, tile_of
@@ -149,7 +149,7 @@ def test_raw_sql_writes_are_seen_by_the_cache_too(client):
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server (Debian package redis-server) not installed")
 def test_the_redis_backend_keeps_tiles_for_every_worker(tmp_path):
-    from layers.cache import TileRedisCache
+    from layers.tiles.cache import TileRedisCache
 
     port = free_port()
     server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",

@@ -1,4 +1,4 @@
-"""The WSGI tile fast path (layers/tiles_wsgi.py): it answers plain public tiles exactly as the Django view
+"""The WSGI tile fast path (layers/tiles/wsgi.py): it answers plain public tiles exactly as the Django view
 does, hands every other request to Django, and the tile file cache keeps tiles as raw bytes."""
 import io
 import pickle
@@ -7,8 +7,8 @@ import zlib
 import pytest
 import requests
 
-from layers.cache import RAW_BYTES, TileFileCache
-from layers.tiles_wsgi import fast_tile_reply
+from layers.tiles.cache import RAW_BYTES, TileFileCache
+from layers.tiles.wsgi import fast_tile_reply
 from layers.versions import layer_version
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from pathlib import Path
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
+from layers.crs import CRS84
 from layers.features import FeatureRows, plain_rows
 from layers.ogc.base import GEOJSON, now_iso
-from layers.ogc.crs import CRS84
 from layers.ogc.errors import ExportFailed, InvalidParameter
 from layers.ogc.params import ItemQuery
 from layers.registry import Layer

@@ -15,7 +15,7 @@ from pygeofilter import ast, values
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
-from layers.ogc.crs import Crs
+from layers.crs import Crs
 from layers.ogc.errors import InvalidParameter
 from layers.registry import Layer, Property
 

@@ -3,8 +3,8 @@ from django.contrib.gis.db.models import Extent
 from django.db.models import Max, Min
 from django.http import HttpRequest
 
+from layers.crs import CRS84_URI, SUPPORTED
 from layers.ogc.base import GEOJSON, HTML, JSON, OPENAPI_JSON, link
-from layers.ogc.crs import CRS84_URI, SUPPORTED
 from layers.registry import Layer
 
 CONFORMANCE = [
@@ -29,7 +29,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/properties",
-    # OGC API – Tiles, served by layers/tiles_ogc.py from the same registry.
+    # OGC API – Tiles, served by layers/tiles/ogc.py from the same registry.
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",

@@ -1,5 +1,5 @@
 """The OpenAPI 3.0 document of the OGC API, generated from the registry so it cannot drift from the code."""
-from layers.ogc.crs import CRS84_URI, SUPPORTED
+from layers.crs import CRS84_URI, SUPPORTED
 from layers.ogc.exports import EXPORT_FORMATS, GPKG_MEDIA_TYPE
 from layers.ogc.writes import writable_names
 from layers.registry import Layer, list_layers

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
-from layers.ogc.crs import CRS84, Crs, parse_crs
+from layers.crs import CRS84, SUPPORTED, Crs, find_crs
 from layers.ogc.errors import InvalidParameter, UnknownParameter
 from layers.ogc.filters import parse_cql2, plain_filter
 from layers.registry import Layer
@@ -36,6 +36,18 @@ class ItemQuery:
     # The filter parameters as sent, sorted: equal keys select equal features (see counts.py).
     filter_key: tuple = ()
 
+
+
+def parse_crs(value: str | None, parameter: str) -> Crs:
+    """The CRS named by a `crs`, `bbox-crs` or `filter-crs` value (CRS84 when absent)."""
+    if value is None or value == "":
+        return CRS84
+    crs = find_crs(value)
+    if crs is None:
+        raise InvalidParameter(
+            f"Unsupported {parameter} '{value}': use one of {', '.join(c.uri for c in SUPPORTED)}."
+        )
+    return crs
 
 def parse_items_query(layer: Layer, params: QueryDict, paged: bool = True) -> ItemQuery:
     """Check every parameter of an `/items` (or export) request against the layer's declaration."""

@@ -1,6 +1,6 @@
 """TileJSON 3.0 for a layer or a set of layers, with tile URLs that carry the data version.
 
-A tile URL with `?v=<version>` names an immutable tile (see layers/tiles.py), so any HTTP cache
+A tile URL with `?v=<version>` names an immutable tile (see layers/tiles/views.py), so any HTTP cache
 may keep it for a year: an edit moves the version, so clients reading a fresh TileJSON ask for
 new URLs. The TileJSON itself is revalidated on every use (ETag on the version).
 """
@@ -10,8 +10,9 @@ from django.views.decorators.http import require_safe
 
 from layers.ogc.errors import OgcError, error_response
 from layers.registry import Layer
-from layers.tiles import REVALIDATE, etag_matches, parse_layers
-from layers.tiles_sql import is_clustered, raw_geometry
+from layers.rows import layer_rows_sql
+from layers.tiles.sql import is_clustered
+from layers.tiles.views import REVALIDATE, etag_matches, parse_layers
 from layers.versions import layer_versions
 
 TILEJSON_VERSION = "3.0.0"
@@ -51,8 +52,7 @@ def data_bounds(layers: list[Layer]) -> list[float]:
     """West, south, east, north of the layers' public features (Thailand when there are none)."""
     parts = []
     for layer in layers:
-        queryset = layer.visible_queryset(None).order_by().values(g=raw_geometry(layer))
-        sql, params = queryset.query.sql_with_params()
+        sql, params = layer_rows_sql(layer, layer.visible_queryset(None).order_by(), [])
         parts.append((f"SELECT ST_Extent(b.g)::geometry AS box FROM ({sql}) b", params))
     union_sql = " UNION ALL ".join(sql for sql, _ in parts)
     params = [param for _, layer_params in parts for param in layer_params]

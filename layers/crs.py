@@ -1,7 +1,8 @@
-"""Coordinate reference systems offered by OGC API – Features Part 2, and their axis orders."""
-from dataclasses import dataclass
+"""Coordinate reference systems the layers are served in (OGC API – Features Part 2), and their axis orders.
 
-from layers.ogc.errors import InvalidParameter
+Core code (feature SQL, exports) reads them here; the OGC API turns a name it cannot find into its 400.
+"""
+from dataclasses import dataclass
 
 CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
@@ -42,14 +43,7 @@ _ALIASES = {"CRS84": CRS84, "OGC:CRS84": CRS84, "EPSG:4326": SUPPORTED[1], "EPSG
             "EPSG:32647": SUPPORTED[3], "EPSG:32648": SUPPORTED[4], "[OGC:CRS84]": CRS84}
 
 
-def parse_crs(value: str | None, parameter: str) -> Crs:
-    """The CRS named by a `crs`, `bbox-crs` or `filter-crs` value (CRS84 when absent)."""
-    if value is None or value == "":
-        return CRS84
+def find_crs(value: str) -> Crs | None:
+    """The supported CRS named by a URI (with or without <>, http or https) or a short name; None otherwise."""
     text = value.strip().strip("<>")
-    crs = _BY_URI.get(text) or _ALIASES.get(text.upper()) or _BY_URI.get(text.replace("https://", "http://"))
-    if crs is None:
-        raise InvalidParameter(
-            f"Unsupported {parameter} '{value}': use one of {', '.join(c.uri for c in SUPPORTED)}."
-        )
-    return crs
+    return _BY_URI.get(text) or _ALIASES.get(text.upper()) or _BY_URI.get(text.replace("https://", "http://"))

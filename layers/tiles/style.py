@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
 from layers.registry import Layer, get_layer, list_layers
-from layers.tilejson import ATTRIBUTION, data_bounds, tile_url_template
-from layers.tiles import REVALIDATE, etag_matches
+from layers.tiles.tilejson import ATTRIBUTION, data_bounds, tile_url_template
+from layers.tiles.views import REVALIDATE, etag_matches
 from layers.versions import layer_versions
 
 BASE_LAYER_IDS = ("provinces", "districts")

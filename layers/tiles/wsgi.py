@@ -3,13 +3,15 @@
 Public tiles are requested thousands of times a second and depend on nothing but their URL and the
 data: no session, user, language, CSRF, messages, URL resolution or Django request and response
 objects. This wrapper answers the common case, `GET /tiles/{layers}/{z}/{x}/{y}.mvt` with no query or
-only `?v=<version>`, straight from the shared tile core (`layers.tiles.tile_reply`), so it answers
+only `?v=<version>`, straight from the shared tile core (`layers.tiles.views.tile_reply`), so it answers
 exactly what the Django view answers, with fewer steps in between.
 
-Everything else goes to Django unchanged: other paths and methods, any other query (`include=unpublished`
-needs the signed-in user), a host Django would refuse, plain HTTP when HTTPS is required, and every
-request that is not a well-formed tile (Django's view writes the error message). A database error
-also hands the request to Django, which retries on a fresh connection or answers 503 + Retry-After.
+Everything else goes to Django unchanged, through its whole middleware stack: other paths and methods,
+any other query (`include=unpublished` needs the signed-in user), a host Django would refuse, plain HTTP
+when HTTPS is required, and every request that is not a well-formed tile (Django's view writes the error
+message). A database error also hands the request to Django, which retries on a fresh connection or
+answers 503 + Retry-After. This is the only tile fast path: the tile path pattern is the URLconf's own
+(`layers.tiles.urls.TILE_ROUTE`), and no Django middleware repeats the shortcut.
 """
 import re
 import time
@@ -20,13 +22,16 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http.request import split_domain_port, validate_host
 
 from layers.ogc.errors import OgcError
-from layers.tiles import MVT_CONTENT_TYPE, TileReply, TileRequest, layers_at_zoom, parse_layers, parse_tile, tile_reply
-from layers.tiles_middleware import SECURITY_HEADERS, TILE_PATH
-from layers.tiles_sql import PUBLIC
+from layers.tiles.sql import PUBLIC
+from layers.tiles.urls import TILE_ROUTE
+from layers.tiles.views import MVT_CONTENT_TYPE, TileReply, TileRequest, layers_at_zoom, parse_layers, parse_tile, tile_reply
 
+# PATH_INFO keeps the leading slash the URLconf's patterns leave out.
+TILE_PATH = re.compile(rf"^/{TILE_ROUTE}$")
 VERSION_QUERY = re.compile(r"^v=([0-9]{1,18})$")
 STATUS_LINES = {200: "200 OK", 204: "204 No Content", 304: "304 Not Modified"}
-EXTRA_HEADERS = tuple(SECURITY_HEADERS.items())
+# What Django's SecurityMiddleware adds to a tile it answers, so both paths send the same headers.
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"))
 # Hosts already found acceptable (ALLOWED_HOSTS does not change while the process runs).
 _allowed_hosts: set[str] = set()
 MAX_REMEMBERED_HOSTS = 64
@@ -120,6 +125,6 @@ class TileFastPath:
         else:
             headers = []
         headers += reply.headers
-        headers += EXTRA_HEADERS
+        headers += SECURITY_HEADERS
         start_response(STATUS_LINES[reply.status], headers)
         return [reply.body] if reply.body else []

@@ -9,12 +9,10 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from django.db import connection
-from django.db.models import ExpressionWrapper, F, Field
-from psycopg2.extensions import AsIs
-
+from gis_service.prepared import fetch_prepared, to_prepared_sql_with_fixed
 from layers.registry import Layer, get_layer
-from layers.versions import VERSION_TABLE, fetch_prepared, layer_tables
+from layers.rows import layer_rows_sql
+from layers.versions import VERSION_TABLE, layer_tables
 
 EXTENT = 4096
 BUFFER = 64
@@ -51,14 +49,9 @@ class TileSql:
 
     @cached_property
     def prepared_sql(self) -> str:
-        """The statement to prepare: tile parameters as $1 .. $11, the fixed ones written in as literals.
-
-        The fixed parameters (the published filter, the version tables) never change for a statement, so
-        they are not adapted and sent again for every tile.
-        """
-        placeholders = [AsIs(f"${number}") for number in range(1, TILE_PARAMETERS + 1)]
-        with connection.cursor() as cursor:
-            return cursor.cursor.mogrify(self.sql, placeholders + list(self.params)).decode()
+        """The statement to prepare: tile parameters as $1 .. $11, the fixed ones (the published filter,
+        the version tables) written in as literals."""
+        return to_prepared_sql_with_fixed(self.sql, TILE_PARAMETERS, list(self.params))
 
     def execute(self, z: int, x: int, y: int) -> tuple[bytes, int]:
         """Run the statement for one tile: the MVT bytes and the data version they show."""
@@ -82,25 +75,12 @@ def simplify_tolerance_deg(z: int) -> float:
     return SIMPLIFY_UNITS * 360.0 / (2**z) / EXTENT
 
 
-def raw_geometry(layer: Layer) -> ExpressionWrapper:
-    """The layer's geometry column as a geometry in SQL, not the bytea GeoDjango selects for reading.
-
-    A plain Field as output keeps the column a geometry, so the spatial index serves the tile's
-    bounding-box filter and PostGIS functions apply to it.
-    """
-    return ExpressionWrapper(F(layer.geometry_field), output_field=Field())
-
-
 def _rows_sql(layer: Layer, scope: str, with_properties: bool = True) -> tuple[str, list]:
-    """The layer's visible rows as SQL: pk `fid`, geometry `g`, and with_properties the id `fcode` and the
-    tile properties `p<i>` (which may join other tables)."""
+    """The layer's visible rows as SQL (layers/rows.py): pk `rid`, geometry `g`, site code `fid`, and
+    with_properties the tile properties `p<i>` (which may join other tables)."""
     queryset = layer.visible_queryset(None) if scope == PUBLIC else layer.model.objects.all()
-    aliases = {"fid": F("pk"), "g": raw_geometry(layer)}
-    if with_properties:
-        aliases["fcode"] = F(layer.id_field)
-        aliases.update({f"p{i}": F(prop.path) for i, prop in enumerate(layer.tile_properties)})
-    sql, params = queryset.order_by().values(**aliases).query.sql_with_params()
-    return sql, list(params)
+    names = [prop.name for prop in layer.tile_properties] if with_properties else []
+    return layer_rows_sql(layer, queryset.order_by(), names, row_id=True)
 
 
 def _geometry_sql(layer: Layer) -> str:
@@ -120,6 +100,8 @@ def _property_columns(layer: Layer, source: str) -> str:
 def _layer_mvt_sql(layer: Layer, scope: str, clustered: bool) -> tuple[str, list]:
     """SQL of one MVT layer of the tile (bytea, empty when no row falls in the tile)."""
     rows_sql, params = _rows_sql(layer, scope)
+    # The MVT feature id (`fid` of the features) is the row's pk, `rid`; the site code, `fid` in the rows,
+    # is carried as a property under the layer's id field name.
     code = layer.id_field
     if clustered:
         # Cells are made from the sites' ids and positions alone; only a cluster of one site (fid set) then
@@ -127,19 +109,19 @@ def _layer_mvt_sql(layer: Layer, scope: str, clustered: bool) -> tuple[str, list
         # from other tables) before grouping cost more than the grouping itself at zoom 5.
         points_sql, points_params = _rows_sql(layer, scope, with_properties=False)
         features = (
-            f'SELECT c.fid, c.count, s.fcode AS "{code}", {_property_columns(layer, "s")}, c.geom FROM ('
-            "SELECT CASE WHEN count(*) = 1 THEN min(t.fid) END AS fid, count(*)::int AS count,"
+            f'SELECT c.fid, c.count, s.fid AS "{code}", {_property_columns(layer, "s")}, c.geom FROM ('
+            "SELECT CASE WHEN count(*) = 1 THEN min(t.rid) END AS fid, count(*)::int AS count,"
             f" ST_AsMVTGeom(ST_Centroid(ST_Collect(t.c3857)), (SELECT e FROM env), {EXTENT}, {BUFFER}, true)"
-            " AS geom FROM (SELECT t.fid, ST_Transform(ST_Centroid(t.g), 3857) AS c3857"
+            " AS geom FROM (SELECT t.rid, ST_Transform(ST_Centroid(t.g), 3857) AS c3857"
             # Only the tile itself, no margin: each point belongs to exactly one tile's cluster.
             f" FROM ({points_sql}) t, env WHERE t.g && env.b) t, env"
             " GROUP BY floor((ST_X(t.c3857) - env.xmin) / env.cell), floor((ST_Y(t.c3857) - env.ymin) / env.cell)"
-            f") c LEFT JOIN ({rows_sql}) s ON s.fid = c.fid"
+            f") c LEFT JOIN ({rows_sql}) s ON s.rid = c.fid"
         )
         params = points_params + params
     else:
         features = (
-            f'SELECT t.fid, t.fcode AS "{code}", {_property_columns(layer, "t")},'
+            f'SELECT t.rid AS fid, t.fid AS "{code}", {_property_columns(layer, "t")},'
             f" ST_AsMVTGeom({_geometry_sql(layer)}, env.e, {EXTENT}, {BUFFER}, true) AS geom"
             f" FROM ({rows_sql}) t, env WHERE t.g && env.m"
         )

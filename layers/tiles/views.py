@@ -18,10 +18,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from layers.cache import get_tile, set_tile, tile_key
 from layers.ogc.errors import Forbidden, InvalidParameter, NotAuthenticated, NotFound, OgcError, error_response
 from layers.registry import Layer, UnknownLayer, get_layer
-from layers.tiles_sql import MAX_ZOOM, PUBLIC, STAFF, render_tile
+from layers.tiles.cache import get_tile, set_tile, tile_key
+from layers.tiles.sql import MAX_ZOOM, PUBLIC, STAFF, render_tile
 from layers.versions import layer_versions
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
@@ -133,7 +133,7 @@ class TileReply:
 def tile_reply(tile_request: TileRequest, wanted_version: int | None, if_none_match: str | None) -> TileReply:
     """The tile, from the cache when its version matches, else from PostGIS; 304 when the ETag matches.
 
-    Shared by the Django view and the WSGI fast path (layers/tiles_wsgi.py), so both answer alike.
+    Shared by the Django view and the WSGI fast path (layers/tiles/wsgi.py), so both answer alike.
     """
     ids = tile_request.layer_ids
     z, x, y, scope = tile_request.z, tile_request.x, tile_request.y, tile_request.scope

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_safe
 
 from layers.ogc.errors import NotFound, OgcError, error_response
 from layers.registry import Layer
-from layers.tilejson import data_bounds
-from layers.tiles import MVT_CONTENT_TYPE, check_tile_request, parse_layers, tile_response
-from layers.tiles_sql import MAX_ZOOM, WEB_MERCATOR_HALF_WIDTH_M
+from layers.tiles.sql import MAX_ZOOM, WEB_MERCATOR_HALF_WIDTH_M
+from layers.tiles.tilejson import data_bounds
+from layers.tiles.views import MVT_CONTENT_TYPE, check_tile_request, parse_layers, tile_response
 
 TMS_ID = "WebMercatorQuad"
 TMS_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
