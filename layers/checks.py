@@ -6,7 +6,7 @@ from django.db import migrations
 from django.db.migrations.loader import MigrationLoader
 
 from gis_service.programmes.models import ProgrammeSite
-from gis_service.programmes.registry import PROGRAMMES, Programme, programme_for_model, UnknownProgramme
+from gis_service.programmes.registry import PROGRAMMES, Programme, UnknownProgramme, programme_for_model
 from layers.versions import trigger_name
 
 
@@ -18,16 +18,18 @@ def programme_site_models() -> list[type[ProgrammeSite]]:
     ]
 
 
-def migration_sql() -> str:
-    """The SQL text of every RunSQL operation in the project's migrations (read from disk, no database)."""
+def migration_contents() -> tuple[str, set[tuple[str, str]]]:
+    """The SQL of every RunSQL operation and the (app, model) of every CreateModel in the migrations on disk."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    texts = []
-    for migration in loader.disk_migrations.values():
+    texts, created = [], set()
+    for (app_label, _name), migration in loader.disk_migrations.items():
         for operation in migration.operations:
             if isinstance(operation, migrations.RunSQL):
                 sql = operation.sql
                 texts.extend(sql if isinstance(sql, (list, tuple)) else [sql])
-    return "\n".join(str(text) for text in texts)
+            elif isinstance(operation, migrations.CreateModel):
+                created.add((app_label, operation.name_lower))
+    return "\n".join(str(text) for text in texts), created
 
 
 def _missing_fields(programme: Programme) -> list[str]:
@@ -47,7 +49,7 @@ def _missing_fields(programme: Programme) -> list[str]:
 def check_programme_registry(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Each ProgrammeSite model has one registry entry, naming only its own fields, and a data-version trigger."""
     errors: list[checks.CheckMessage] = []
-    sql = migration_sql()
+    sql, created = migration_contents()
     for model in programme_site_models():
         label = model._meta.label
         try:
@@ -66,12 +68,19 @@ def check_programme_registry(app_configs=None, **kwargs) -> list[checks.CheckMes
                 hint="Fix the names in its public_fields, tile_fields or inspection_attributes.",
                 obj=model, id="programmes.E002",
             ))
-        if f"CREATE TRIGGER {trigger_name(model._meta.db_table)}" not in sql:
+        table = model._meta.db_table
+        hint = (f"Add migrations.RunSQL(version_trigger_sql('{table}'), drop_trigger_sql('{table}')) "
+                "from layers.versions to its migration.")
+        if (model._meta.app_label, model._meta.model_name) not in created:
+            # A warning, not an error: an error would stop makemigrations from making that very migration.
+            errors.append(checks.Warning(
+                f"{label} has no migration yet: run makemigrations, then add its data-version trigger.",
+                hint=hint, obj=model, id="programmes.W003",
+            ))
+        elif f"CREATE TRIGGER {trigger_name(table)}" not in sql:
             errors.append(checks.Error(
                 f"{label} has no data-version trigger in any migration, so caches would serve stale tiles and pages.",
-                hint=f"Add migrations.RunSQL(version_trigger_sql('{model._meta.db_table}'), "
-                     f"drop_trigger_sql('{model._meta.db_table}')) from layers.versions to its migration.",
-                obj=model, id="programmes.E003",
+                hint=hint, obj=model, id="programmes.E003",
             ))
     ids = [programme.id for programme in PROGRAMMES]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

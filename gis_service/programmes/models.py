@@ -285,3 +285,33 @@ class EwasteCollection(models.Model):
     def __str__(self) -> str:
         return f"{self.point.code} {self.collected_on}"
 
+
+
+class ReadingPlace(ProgrammeSite):
+    """A local reading place (ที่อ่านหนังสือท้องถิ่น), under the DLA's Good Education pillar."""
+
+    CODE_PREFIX = "READ"
+    GEOMETRY_TYPES = ("Point",)
+
+    class Host(models.TextChoices):
+        LAO_OFFICE = "lao_office", _("LAO office")
+        TEMPLE = "temple", _("Temple")
+        SCHOOL = "school", _("School")
+        COMMUNITY = "community", _("Community")
+        CHILD_CENTRE = "child_centre", _("Child development centre")
+
+    geom = models.PointField(srid=4326)
+    host = models.CharField(_("host"), max_length=16, choices=Host.choices, default=Host.COMMUNITY, db_index=True)
+    books_held = models.PositiveIntegerField(
+        _("books held"), default=0, validators=[MinValueValidator(0), MaxValueValidator(20_000)],
+    )
+    open_days_per_week = models.PositiveSmallIntegerField(
+        _("opening days per week"), default=7, validators=[MinValueValidator(0), MaxValueValidator(7)],
+    )
+
+    class Meta(ProgrammeSite.Meta):
+        verbose_name = _("local reading place")
+        verbose_name_plural = _("local reading places")
+        constraints = site_constraints("read") + [
+            models.CheckConstraint(condition=Q(open_days_per_week__lte=7), name="read_open_days_in_week"),
+        ]

@@ -26,6 +26,7 @@ from gis_service.programmes.models import (
     LocalRoad,
     Playground,
     ProgrammeSite,
+    ReadingPlace,
 )
 
 
@@ -176,6 +177,13 @@ PROGRAMMES: tuple[Programme, ...] = (
         public_fields=("host_type", "active_from", "active_to"), tile_fields=("host_type",),
         field_collection=FieldCollection(inspection_attributes=("status", "active_to")),
         aliases=("ewaste_point",), keywords=("e-waste", "recycling", "ขยะอิเล็กทรอนิกส์"),
+    ),
+    Programme(
+        id="reading_places", model=ReadingPlace,
+        description=_("Local reading places run by LAOs in offices, temples, schools and communities (Good Education)."),
+        style=Style(colour="#e31a1c", symbol="library"), published_figure=9_102, tile_fields=("host",),
+        field_collection=FieldCollection(inspection_attributes=("status", "books_held", "open_days_per_week")),
+        keywords=("reading", "library", "ที่อ่านหนังสือ"),
     ),
 )
 
