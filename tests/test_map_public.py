@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
+from gis_service.programmes.registry import PROGRAMMES
 from tests.conftest import ARTIFACTS
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -91,7 +92,7 @@ def check_map_and_popup(watched: "WatchedPage", code: str, name_en: str, lon: fl
     for title in ("Groundwater banks", "Environment-friendly local roads", "Brain-building playgrounds",
                   "E-waste collection points"):
         assert title in legend
-    assert watched.page.locator(".leaflet-control-layers-overlays label").count() == 4
+    assert watched.page.locator(".leaflet-control-layers-overlays label").count() == len(PROGRAMMES)
     ARTIFACTS.mkdir(exist_ok=True)
     watched.page.screenshot(path=str(ARTIFACTS / "map_public_national.png"))
 

@@ -11,8 +11,11 @@ from branca.element import Element, MacroElement
 from django.http import HttpRequest
 from django.templatetags.static import static
 from folium.elements import JSCSSMixin
+from django.utils.translation import gettext_lazy as _
 from jinja2 import Template
 
+from gis_service.i18n import in_language
+from gis_service.programmes.models import Status
 from layers.registry import Layer, get_layer, list_layers
 from layers.versions import layer_versions
 
@@ -24,33 +27,36 @@ MAX_ZOOM = 18
 BASE_LAYER_IDS = ("provinces", "districts")
 LANGUAGES = ("en", "th")
 
-TEXT = {
-    "en": {
-        "title": "DLA programmes map", "heading": "Programmes of local administrative organisations",
-        "boundaries": "Provinces and districts", "legend": "Programmes", "search": "Search a province or district",
-        "no_match": "No province or district of that name", "zoom_in": "sites here: zoom in to see them",
-        "status": "Status", "year": "Programme year", "lao": "Responsible LAO", "province": "Province",
-        "district": "District", "code": "Code", "details": "Full record", "loading": "Loading…",
-        "failed": "The details could not be loaded; try again.", "other_language": "ไทย", "province_word": "Province",
-        "district_word": "District", "many_sites": "sites", "cluster_hint": "Merged at this zoom",
-    },
-    "th": {
-        "title": "แผนที่โครงการของ สถ.", "heading": "โครงการขององค์กรปกครองส่วนท้องถิ่น",
-        "boundaries": "จังหวัดและอำเภอ", "legend": "โครงการ", "search": "ค้นหาจังหวัดหรืออำเภอ",
-        "no_match": "ไม่พบจังหวัดหรืออำเภอชื่อนี้", "zoom_in": "แห่ง: ซูมเข้าเพื่อดูรายละเอียด",
-        "status": "สถานะ", "year": "ปีงบประมาณ", "lao": "อปท. ผู้รับผิดชอบ", "province": "จังหวัด",
-        "district": "อำเภอ", "code": "รหัส", "details": "ข้อมูลทั้งหมด", "loading": "กำลังโหลด…",
-        "failed": "โหลดรายละเอียดไม่สำเร็จ ลองอีกครั้ง", "other_language": "English", "province_word": "จังหวัด",
-        "district_word": "อำเภอ", "many_sites": "แห่ง", "cluster_hint": "รวมกลุ่มที่ระดับซูมนี้",
-    },
+# The page's words, written once in English; Thai comes from the gettext catalogue (locale/th/).
+WORDS = {
+    "title": _("DLA programmes map"),
+    "heading": _("Programmes of local administrative organisations"),
+    "boundaries": _("Provinces and districts"),
+    "legend": _("Programmes"),
+    "search": _("Search a province or district"),
+    "no_match": _("No province or district of that name"),
+    "zoom_in": _("sites here: zoom in to see them"),
+    "status": _("Status"),
+    "year": _("Programme year"),
+    "lao": _("Responsible LAO"),
+    "province": _("Province"),
+    "district": _("District"),
+    "code": _("Code"),
+    "details": _("Full record"),
+    "loading": _("Loading…"),
+    "failed": _("The details could not be loaded; try again."),
+    "province_word": _("Province"),
+    "district_word": _("District"),
+    "many_sites": _("sites"),
+    "cluster_hint": _("Merged at this zoom"),
 }
+# The switch names the other language in that language, so it is not translated.
+OTHER_LANGUAGE = {"en": "ไทย", "th": "English"}
 
-# Status labels in each language, split from the model's "English (ไทย)" choice labels.
-STATUS_LABELS = {
-    "planned": ("Planned", "วางแผน"), "under_construction": ("Under construction", "กำลังก่อสร้าง"),
-    "operational": ("Operational", "ใช้งานได้"), "needs_repair": ("Needs repair", "ต้องซ่อมแซม"),
-    "decommissioned": ("Decommissioned", "เลิกใช้งาน"),
-}
+
+def words(lang: str) -> dict[str, str]:
+    """The page's words in one language."""
+    return {key: in_language(text, lang) for key, text in WORDS.items()} | {"other_language": OTHER_LANGUAGE[lang]}
 
 
 class PublicMapScripts(JSCSSMixin, MacroElement):
@@ -88,8 +94,8 @@ def map_config(lang: str) -> dict:
         "lang": lang,
         "minZoom": MIN_ZOOM,
         "maxZoom": MAX_ZOOM,
-        "text": TEXT[lang],
-        "statusLabels": {key: labels[LANGUAGES.index(lang)] for key, labels in STATUS_LABELS.items()},
+        "text": words(lang),
+        "statusLabels": {value: in_language(label, lang) for value, label in Status.choices},
         "boundaries": {
             "url": _tile_url(base, max(versions[layer.id] for layer in base)),
             "maxNativeZoom": max(layer.maxzoom for layer in base),
@@ -124,11 +130,11 @@ def build_public_map(request: HttpRequest, lang: str) -> str:
     page_map.default_css = [("leaflet_css", static("leaflet/leaflet.css"))]
     root = page_map.get_root()
     root.header.add_child(Element(
-        f'<title>{TEXT[lang]["title"]}</title>'
+        f'<title>{in_language(WORDS["title"], lang)}</title>'
         # No favicon request (it would 404 in the browser console).
         '<link rel="icon" href="data:,">'
     ))
-    root.html.add_child(Element(f'<h1 class="visually-hidden">{TEXT[lang]["heading"]}</h1>'))
+    root.html.add_child(Element(f'<h1 class="visually-hidden">{in_language(WORDS["heading"], lang)}</h1>'))
     page_map.add_child(PublicMapScripts(map_config(lang)))
     html = root.render()
     return html.replace("<html>", f'<html lang="{lang}">', 1)
