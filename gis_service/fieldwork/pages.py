@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from gis_service.fieldwork.page_text import words_by_language
 from gis_service.fieldwork.programmes import FIELD_PROGRAMMES, form_description
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "fieldwork"
@@ -17,7 +18,7 @@ ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css", "review.js": 
 @require_GET
 def phone_form(request: HttpRequest) -> HttpResponse:
     """The mobile-first registration page; programmes are embedded so it works with no network."""
-    context = {"programmes": [form_description(p) for p in FIELD_PROGRAMMES.values()]}
+    context = {"programmes": [form_description(p) for p in FIELD_PROGRAMMES.values()], "words": words_by_language()}
     response = render(request, "fieldwork/form.html", context)
     # The service worker decides when the cached copy is used; the browser cache must not get in its way.
     response["Cache-Control"] = "no-cache"

@@ -6,40 +6,8 @@ const PROGRAMMES = JSON.parse(document.getElementById("programmes").textContent)
 const API = "/api/field";
 const RETRY_MS = 30000;
 
-const TEXT = {
-  th: {
-    title: "ลงทะเบียนภาคสนาม", signin: "เข้าสู่ระบบ", username: "ชื่อผู้ใช้", password: "รหัสผ่าน",
-    position: "ตำแหน่ง GPS", latitude: "ละติจูด", longitude: "ลองจิจูด", accuracy: "ความแม่นยำ",
-    waiting_fix: "กำลังรอสัญญาณ GPS…", programme: "โครงการ", new_site: "จุดใหม่", inspection: "ตรวจสอบจุดเดิม",
-    site_uid: "รหัสจุดที่ตรวจ (uid)", track_start: "เริ่มบันทึกเส้นทาง", track_stop: "หยุดบันทึกเส้นทาง",
-    accuracy_reason: "เหตุผลที่ส่งขณะสัญญาณอ่อน", photos: "รูปถ่าย", note: "หมายเหตุ", save_send: "บันทึกและส่ง",
-    outbox: "รายการของฉัน", online: "ออนไลน์: ส่งข้อมูลได้", offline: "ออฟไลน์: รายการจะเก็บไว้ในเครื่องและส่งเมื่อมีสัญญาณ",
-    fix_good: "สัญญาณดี", fix_weak: "สัญญาณอ่อน: ต้องระบุเหตุผลจึงจะส่งได้", fix_bad: "สัญญาณแย่เกินไป: ออกไปที่โล่งและรอสักครู่",
-    no_fix: "ยังไม่มีตำแหน่ง GPS", need_reason: "ความแม่นยำเกิน {limit} ม. กรุณาระบุเหตุผล",
-    too_poor: "ความแม่นยำ {acc} ม. เกินกำหนด {limit} ม. ยังส่งไม่ได้", required: "กรุณากรอก: {field}",
-    need_site: "กรุณาระบุรหัสจุดที่ตรวจ", need_track: "กรุณาบันทึกเส้นทางอย่างน้อย 2 จุด", need_signin: "กรุณาเข้าสู่ระบบก่อนส่ง",
-    queued: "รอส่ง", sending: "กำลังส่ง", sent: "ส่งแล้ว", refused: "ถูกปฏิเสธ", counts: "รอส่ง {q} · ส่งแล้ว {s} · ถูกปฏิเสธ {r}",
-    saved_queued: "บันทึกในเครื่องแล้ว จะส่งเมื่อมีสัญญาณ", signed_in_as: "เข้าสู่ระบบเป็น {user}", signin_failed: "เข้าสู่ระบบไม่สำเร็จ",
-    review_state: "สถานะการตรวจ", retry_at: "จะลองส่งใหม่", yes: "ใช่", track_points: "{n} จุด",
-    state_submitted: "รอตรวจ", state_approved: "อนุมัติแล้ว", state_rejected: "ไม่อนุมัติ", state_returned: "ส่งกลับให้แก้ไข",
-  },
-  en: {
-    title: "Field registration", signin: "Sign in", username: "Username", password: "Password",
-    position: "GPS position", latitude: "Latitude", longitude: "Longitude", accuracy: "Accuracy",
-    waiting_fix: "Waiting for a GPS fix…", programme: "Programme", new_site: "New site", inspection: "Inspect a site",
-    site_uid: "Site inspected (uid)", track_start: "Start recording the track", track_stop: "Stop recording",
-    accuracy_reason: "Reason for sending with a weak fix", photos: "Photos", note: "Note", save_send: "Save and send",
-    outbox: "My submissions", online: "Online: submissions are sent", offline: "Offline: submissions stay on this phone and are sent when the network is back",
-    fix_good: "Good fix", fix_weak: "Weak fix: give a reason to send", fix_bad: "Fix too poor: move into the open and wait",
-    no_fix: "No GPS position yet", need_reason: "Accuracy is worse than {limit} m: give a reason",
-    too_poor: "Accuracy {acc} m is worse than the limit of {limit} m: cannot send yet", required: "Fill in: {field}",
-    need_site: "Give the uid of the site inspected", need_track: "Record a track of at least 2 points", need_signin: "Sign in before sending",
-    queued: "Queued", sending: "Sending", sent: "Sent", refused: "Refused", counts: "Queued {q} · Sent {s} · Refused {r}",
-    saved_queued: "Saved on this phone; it will be sent when there is a network", signed_in_as: "Signed in as {user}", signin_failed: "Sign-in failed",
-    review_state: "Review state", retry_at: "Will retry", yes: "yes", track_points: "{n} points",
-    state_submitted: "Waiting for review", state_approved: "Approved", state_rejected: "Rejected", state_returned: "Returned for changes",
-  },
-};
+// The words in both languages, rendered by the server from its translation catalogue (fieldwork/page_text.py).
+const TEXT = JSON.parse(document.getElementById("words").textContent);
 
 let lang = localStorage.getItem("field.lang") || "th";
 let fix = null;             // the latest GeolocationPosition
