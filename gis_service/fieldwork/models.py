@@ -1,24 +1,25 @@
 """Field submissions: what an officer sent from a site, its photos, and every review transition."""
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    NEW_SITE = "new_site", "New site (จุดใหม่)"
-    INSPECTION = "inspection", "Inspection of an existing site (ตรวจสอบจุดเดิม)"
+    NEW_SITE = "new_site", _("New site")
+    INSPECTION = "inspection", _("Inspection of an existing site")
 
 
 class ReviewState(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted (ส่งแล้ว รอตรวจ)"
-    APPROVED = "approved", "Approved (อนุมัติแล้ว)"
-    REJECTED = "rejected", "Rejected (ไม่อนุมัติ)"
-    RETURNED = "returned", "Returned for changes (ส่งกลับให้แก้ไข)"
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Returned for changes")
 
 
 class DuplicateDecision(models.TextChoices):
-    UNDECIDED = "", "Not decided"
-    SAME_SITE = "same_site", "Same site: record as an inspection (จุดเดิม บันทึกเป็นการตรวจสอบ)"
-    DIFFERENT_SITE = "different_site", "A different site (เป็นจุดใหม่)"
+    UNDECIDED = "", _("Not decided")
+    SAME_SITE = "same_site", _("Same site: record as an inspection")
+    DIFFERENT_SITE = "different_site", _("A different site")
 
 
 class Submission(models.Model):

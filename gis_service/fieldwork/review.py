@@ -11,6 +11,7 @@ from gis_service.fieldwork.errors import Conflict, Forbidden, NotFound, Refused
 from gis_service.fieldwork.lookup import DEGREES_PER_M
 from gis_service.fieldwork.models import DuplicateDecision, Kind, ReviewState, Submission, SubmissionEvent
 from gis_service.fieldwork.programmes import field_programme
+from gis_service.i18n import thai
 from gis_service.programmes.models import ProgrammeSite, Source
 
 OPEN_STATES = {ReviewState.SUBMITTED}
@@ -46,7 +47,7 @@ def require_state(submission: Submission, allowed: set[str], action_en: str, act
     if submission.state not in allowed:
         raise Conflict("state", "wrong_state",
                        f"Submission {submission.client_uuid} is {submission.state}; it cannot be {action_en} now.",
-                       f"รายการ {submission.client_uuid} อยู่ในสถานะ {submission.get_state_display()} จึง{action_th}ไม่ได้")
+                       f"รายการ {submission.client_uuid} อยู่ในสถานะ {thai(ReviewState(submission.state).label)} จึง{action_th}ไม่ได้")
 
 
 def require_reason(reason: str) -> None:
