@@ -59,7 +59,19 @@ WORDS = {
 }
 
 
-def words_by_language() -> dict[str, dict[str, str]]:
-    """Every word of the page in English and Thai: {"en": {...}, "th": {...}}."""
-    rendered = {key: both(text) for key, text in WORDS.items()}
+# The reviewer's page shows Thai and English side by side.
+REVIEW_WORDS = {
+    "reason": _("Reason"),
+    "same_site": _("Same site {code} ({distance} m)"),
+    "different_site": _("A different site"),
+    "approve": _("Approve"),
+    "return": _("Return"),
+    "reject": _("Reject"),
+    "waiting": _("{n} waiting for review"),
+}
+
+
+def words_by_language(words: dict = WORDS) -> dict[str, dict[str, str]]:
+    """Every word of a page in English and Thai: {"en": {...}, "th": {...}}."""
+    rendered = {key: both(text) for key, text in words.items()}
     return {language: {key: texts[language] for key, texts in rendered.items()} for language in ("en", "th")}

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from gis_service.fieldwork.page_text import words_by_language
+from gis_service.fieldwork.page_text import REVIEW_WORDS, words_by_language
 from gis_service.fieldwork.programmes import FIELD_PROGRAMMES, form_description
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "fieldwork"
@@ -48,4 +48,4 @@ def asset(request: HttpRequest, name: str) -> HttpResponse:
 @login_required(login_url="/field/login/")
 def review_page(request: HttpRequest) -> HttpResponse:
     """The reviewer's queue: each submission on a map with nearby sites, its photos, and the decisions."""
-    return render(request, "fieldwork/review.html")
+    return render(request, "fieldwork/review.html", {"words": words_by_language(REVIEW_WORDS)})

@@ -2,6 +2,13 @@
 "use strict";
 
 const API = "/api/field";
+// Thai and English words from the server's translation catalogue (fieldwork/page_text.py), shown side by side.
+const WORDS = JSON.parse(document.getElementById("words").textContent);
+
+function say(key, params = {}) {
+  const fill = (text) => Object.entries(params).reduce((out, [name, value]) => out.replace(`{${name}}`, value), text);
+  return `${fill(WORDS.th[key])} · ${fill(WORDS.en[key])}`;
+}
 const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
 
 async function call(path, method = "GET", body = undefined) {
@@ -46,7 +53,7 @@ async function drawMap(container, submission) {
 
 function decide(submission, path, needsReason) {
   return async () => {
-    const reason = needsReason || path === "approve" ? window.prompt("เหตุผล · Reason") : "";
+    const reason = needsReason || path === "approve" ? window.prompt(say("reason")) : "";
     if (needsReason && !reason) return;
     try {
       await call(`/submissions/${submission.uuid}/${path}`, "POST", { reason: reason || "" });
@@ -78,7 +85,7 @@ function card(submission) {
   const actions = element("div", undefined, "actions");
   for (const candidate of submission.duplicate_candidates) {
     if (candidate.type !== "site" || submission.duplicate_decision) continue;
-    const same = element("button", `จุดเดิม ${candidate.code} (${candidate.distance_m} m) · same site`, "decide");
+    const same = element("button", say("same_site", { code: candidate.code, distance: candidate.distance_m }), "decide");
     same.onclick = async () => {
       await call(`/submissions/${submission.uuid}/duplicate-decision`, "POST", { decision: "same_site", site: candidate.uid });
       await load();
@@ -86,14 +93,14 @@ function card(submission) {
     actions.append(same);
   }
   if (submission.duplicate_candidates.length && !submission.duplicate_decision) {
-    const different = element("button", "จุดใหม่ · a different site", "decide");
+    const different = element("button", say("different_site"), "decide");
     different.onclick = async () => {
       await call(`/submissions/${submission.uuid}/duplicate-decision`, "POST", { decision: "different_site" });
       await load();
     };
     actions.append(different);
   }
-  const buttons = [["approve", "อนุมัติ · Approve", false], ["return", "ส่งกลับ · Return", true], ["reject", "ไม่อนุมัติ · Reject", true]];
+  const buttons = [["approve", say("approve"), false], ["return", say("return"), true], ["reject", say("reject"), true]];
   for (const [path, label, needsReason] of buttons) {
     const button = element("button", label, path);
     button.onclick = decide(submission, path, needsReason);
@@ -105,7 +112,7 @@ function card(submission) {
 
 async function load() {
   const queue = await call("/review-queue");
-  document.getElementById("summary").textContent = `รอตรวจ ${queue.length} รายการ · ${queue.length} waiting for review`;
+  document.getElementById("summary").textContent = say("waiting", { n: queue.length });
   const list = document.getElementById("queue");
   list.innerHTML = "";
   for (const submission of queue) {
