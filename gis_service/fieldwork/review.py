@@ -160,15 +160,18 @@ def decide_duplicate(user: User, client_uuid, decision: str, site_uid=None, reas
     if submission.officer_id != user.id and not can_review(user, submission):
         raise Forbidden(_("Only the officer who sent it or a reviewer may decide this."),
                         code="not_allowed", field="uuid")
-    require_state(submission, {ReviewState.SUBMITTED, ReviewState.RETURNED}, pgettext_lazy("submission action", "changed"))
+    require_state(submission, {ReviewState.SUBMITTED, ReviewState.RETURNED},
+                  pgettext_lazy("submission action", "changed"))
     if submission.kind != Kind.NEW_SITE or not submission.duplicate_candidates:
         raise Conflict(_("This submission has no duplicate candidates to decide on."),
                        code="no_candidates", field="decision")
     if decision == DuplicateDecision.SAME_SITE:
         candidate_sites = {c["uid"] for c in submission.duplicate_candidates if c.get("type") == "site"}
         if str(site_uid) not in candidate_sites:
-            raise Refused(_("For 'same_site', give the uid of one of the candidate sites listed with the submission."),
-                          code="not_a_candidate", field="site")
+            raise Refused(
+                _("For 'same_site', give the uid of one of the candidate sites listed with the submission."),
+                code="not_a_candidate", field="site",
+            )
         submission.site_uid = site_uid
     else:
         submission.site_uid = None
