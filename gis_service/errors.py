@@ -1,9 +1,9 @@
 """The service's one error vocabulary: a stable code, an HTTP status from one table, a message in two languages.
 
-Every API raises these errors and renders them in its own body shape with a thin renderer
-(field API: fieldwork/errors.py, coverage: coverage/errors.py, OGC API: layers/ogc/errors.py);
-pages and tiles use `error_response` here. A lost database is answered by one path,
-`database_unavailable`, with one Retry-After.
+Every API raises these errors and renders them with a thin renderer: the OGC API, tiles and
+pages with the exception body here (`error_response`), the field API with `field_body`
+(fieldwork/errors.py), the coverage API with its own (coverage/errors.py). A lost database is
+answered by one path, `database_unavailable`, with one Retry-After.
 """
 import logging
 
@@ -143,7 +143,7 @@ class DatabaseUnavailable(ServiceError):
 
     code = "database_unavailable"
     message = format_lazy(
-        _("The service's database is unavailable for a moment: nothing was saved. Retry after {seconds} seconds."),
+        _("The service's database is unavailable for a moment: nothing was saved; retry after {seconds} seconds."),
         seconds=RETRY_AFTER_S,
     )
 
@@ -176,10 +176,15 @@ def status_for(error: Exception) -> int:
     return 500
 
 
+def first_line(cause: Exception) -> str:
+    """The first line of an exception's text (psycopg's run to several), or its class name."""
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
+
+
 def database_unavailable(cause: Exception) -> DatabaseUnavailable:
     """The one answer to a lost database: log it, drop the broken connection, tell the client when to retry."""
-    lines = str(cause).strip().splitlines()
-    log.warning("database unavailable: %s", lines[0] if lines else type(cause).__name__)
+    log.warning("database unavailable: %s", first_line(cause))
     # Drop the connection now so that the next request opens a fresh one instead of reusing a dead one.
     try:
         connection.close()
@@ -188,13 +193,18 @@ def database_unavailable(cause: Exception) -> DatabaseUnavailable:
     return DatabaseUnavailable()
 
 
+def exception_code(code: str) -> str:
+    """A stable code spelled as OGC API exception codes are (not_found -> NotFound); such spellings are kept."""
+    return "".join(part[:1].upper() + part[1:] for part in code.split("_"))
+
+
 def error_body(error: ServiceError) -> dict:
-    """The body of an error outside the three APIs (pages, tiles): its code and message in both languages."""
-    return {"code": error.code, "detail": error.message_en, "detail_th": error.message_th}
+    """The service's exception body, the OGC API's schema: the code as OGC spells it and the English message."""
+    return {"code": exception_code(error.code), "description": error.message_en}
 
 
 def error_response(error: ServiceError) -> JsonResponse:
-    """A JSON answer to an error outside the three APIs, with its status and headers."""
+    """The exception body with the error's HTTP status and headers (WWW-Authenticate, Retry-After)."""
     response = JsonResponse(error_body(error), status=error.status, json_dumps_params={"ensure_ascii": False})
     for header, value in error.headers().items():
         response[header] = value
