@@ -8,7 +8,14 @@ from django.db import OperationalError
 from gis_service.coverage.errors import NotReady
 from gis_service.coverage.errors import error_response as coverage_response
 from gis_service.errors import (
-    RETRY_AFTER_S, STATUS_CODES, Conflict, DatabaseUnavailable, Forbidden, InvalidInput, NotAuthenticated, NotFound,
+    RETRY_AFTER_S,
+    STATUS_CODES,
+    Conflict,
+    DatabaseUnavailable,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
     ServiceError,
 )
 from gis_service.fieldwork.errors import Refused, field_body, field_exception_handler

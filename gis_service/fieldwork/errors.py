@@ -8,7 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from gis_service.errors import (
-    DATABASE_UNAVAILABLE_ERRORS, Conflict, Forbidden, InvalidInput, NotFound, ServiceError, database_unavailable,
+    DATABASE_UNAVAILABLE_ERRORS,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    database_unavailable,
 )
 from gis_service.i18n import by_language
 

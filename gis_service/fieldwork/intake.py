@@ -181,7 +181,7 @@ def site_geometry(programme: FieldProgramme, point: Point, line) -> GEOSGeometry
         geometry = GEOSGeometry(json.dumps(line), srid=4326)
     except (ValueError, TypeError, GEOSException, GDALException) as exc:
         raise Refused(format_lazy(_("The road's track could not be read ({reason}): send GeoJSON."), reason=exc),
-                      code="line_unreadable", field="line")
+                      code="line_unreadable", field="line") from exc
     if geometry.geom_type == "LineString":
         geometry = MultiLineString(geometry, srid=4326)
     if geometry.geom_type != "MultiLineString":

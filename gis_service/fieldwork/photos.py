@@ -61,7 +61,7 @@ def check_photo(upload: UploadedFile, position: int) -> CheckedPhoto:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise Refused(format_lazy(_("File '{name}' is not a JPEG or PNG photo: attach photos from the camera only."),
                                   name=name),
-                      code="photo_not_an_image", field="photos")
+                      code="photo_not_an_image", field="photos") from None
     content_type, extension = ALLOWED_FORMATS[image_format]
     return CheckedPhoto(
         data=data, content_type=content_type, extension=extension, width_px=width_px, height_px=height_px,

@@ -12,7 +12,13 @@ from rest_framework.views import APIView
 
 from gis_service.errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 from layers.ogc.errors import (
-    Forbidden, InvalidParameter, MethodNotAllowed, NotAuthenticated, NotFound, OgcError, error_response,
+    Forbidden,
+    InvalidParameter,
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    OgcError,
+    error_response,
 )
 from layers.registry import UnknownLayer
 

@@ -5,8 +5,16 @@ few more precisely. Stable codes are spelled as OGC exception codes are in the b
 (`invalid_parameter_value` -> `InvalidParameterValue`).
 """
 from gis_service.errors import (
-    Forbidden, InvalidInput, MethodNotAllowed, NotAuthenticated, NotFound, PreconditionFailed, ServiceError,
-    ServiceFault, UnsupportedMediaType, error_response,
+    Forbidden,
+    InvalidInput,
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    PreconditionFailed,
+    ServiceError,
+    ServiceFault,
+    UnsupportedMediaType,
+    error_response,
 )
 
 __all__ = [
