@@ -2,6 +2,8 @@
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 
+from gis_service.errors import database_unavailable, first_line
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 with the database and PostGIS versions, or 503 when the database cannot be reached."""
@@ -11,12 +13,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT current_setting('server_version'), postgis_lib_version(), postgis_version()")
             server_version, postgis_version, postgis_build = cursor.fetchone()
     except DatabaseError as exc:
-        connection.close_if_unusable_or_obsolete()
+        error = database_unavailable(exc)
+        # Monitors read `status` and `database`; `detail` is the database's own reason, for whoever is on call.
         response = JsonResponse(
-            {"status": "unavailable", "database": "unreachable", "detail": str(exc).strip().splitlines()[0]},
-            status=503,
+            {"status": "unavailable", "database": "unreachable", "detail": first_line(exc)},
+            status=error.status,
         )
-        response["Retry-After"] = "5"
+        for header, value in error.headers().items():
+            response[header] = value
         return response
     return JsonResponse(
         {

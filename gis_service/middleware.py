@@ -1,8 +1,7 @@
-"""Service-wide mapping of a lost database connection to 503 + Retry-After instead of a 500."""
-from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+"""Service-wide answer to errors no API answered itself: a lost database is a 503 + Retry-After, not a 500."""
+from django.http import HttpRequest, HttpResponse
 
-RETRY_AFTER_S = 5
+from gis_service.errors import DATABASE_UNAVAILABLE_ERRORS, ServiceError, database_unavailable, error_response
 
 
 class DatabaseUnavailableMiddleware:
@@ -15,14 +14,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
-            return None
-        # Drop the broken connection so the next request opens a fresh one.
-        connection.close_if_unusable_or_obsolete()
-        response = JsonResponse(
-            {"code": "DatabaseUnavailable",
-             "description": f"The database is unavailable for a moment: retry after {RETRY_AFTER_S} seconds."},
-            status=503,
-        )
-        response["Retry-After"] = str(RETRY_AFTER_S)
-        return response
+        """Answer a lost database, or a domain error a plain view let through; anything else stays a 500."""
+        if isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
+            return error_response(database_unavailable(exception))
+        if isinstance(exception, ServiceError):
+            return error_response(exception)
+        return None

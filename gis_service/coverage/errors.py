@@ -1,39 +1,26 @@
-"""The coverage app's domain errors and the one place they become HTTP responses."""
+"""The coverage API's renderer of the service's errors: `error`, `status` and the `field` to correct."""
 from django.http import JsonResponse
 
+from gis_service.errors import Conflict, InvalidInput, NotFound, ServiceError
 
-class CoverageError(Exception):
-    """Base of every error the coverage app reports to a person; `status` is its HTTP status."""
+__all__ = ["CoverageError", "InvalidInput", "NotFound", "NotReady", "error_response"]
 
-    status = 500
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+# The coverage app catches every error of the shared vocabulary under its old name.
+CoverageError = ServiceError
 
 
-class InvalidInput(CoverageError):
-    """An input a person gave is wrong (radius, layer, admin code, polygon, raster)."""
-
-    status = 400
-
-
-class NotFound(CoverageError):
-    """A job or result that does not exist (or no longer exists)."""
-
-    status = 404
-
-
-class NotReady(CoverageError):
+class NotReady(Conflict):
     """A job's result asked for before the job finished."""
 
-    status = 409
+    code = "not_ready"
 
 
-def error_response(error: CoverageError) -> JsonResponse:
-    """The JSON body every coverage error is answered with."""
-    body: dict = {"error": error.message, "status": error.status}
+def error_response(error: ServiceError) -> JsonResponse:
+    """The JSON body every coverage error is answered with (in English, as the coverage API answers)."""
+    body: dict = {"error": error.message_en, "status": error.status}
     if error.field:
         body["field"] = error.field
-    return JsonResponse(body, status=error.status, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(body, status=error.status, json_dumps_params={"ensure_ascii": False})
+    for header, value in error.headers().items():
+        response[header] = value
+    return response

@@ -72,7 +72,7 @@ def parse_radius(raw: str | None, default_m: float = DEFAULT_RADIUS_M) -> float:
     if value <= 0:
         raise InvalidInput(
             f"radius_m must be above 0 metres (Sphere's standard is 500, this layer's default {default_m:.0f}).",
-            "radius_m",
+            field="radius_m",
         )
     return value
 
@@ -128,17 +128,20 @@ def parse_polygon(raw: str | dict | None) -> str | None:
         raise InvalidInput("area_polygon could not be read: give a GeoJSON Polygon or MultiPolygon in lon/lat.",
                            field="area_polygon") from None
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise InvalidInput(f"area_polygon must be a Polygon or MultiPolygon, not a {geom.geom_type}.", "area_polygon")
+        raise InvalidInput(f"area_polygon must be a Polygon or MultiPolygon, not a {geom.geom_type}.",
+                           field="area_polygon")
     geom.srid = 4326
     if geom.num_coords > MAX_POLYGON_VERTICES:
-        raise InvalidInput(f"area_polygon has more than {MAX_POLYGON_VERTICES:,} vertices: simplify it.", "area_polygon")
+        raise InvalidInput(f"area_polygon has more than {MAX_POLYGON_VERTICES:,} vertices: simplify it.",
+                           field="area_polygon")
     if geom.empty or not geom.valid:
         reason = "it is empty" if geom.empty else geom.valid_reason
-        raise InvalidInput(f"area_polygon is invalid ({reason}): redraw it without self-crossings.", "area_polygon")
+        raise InvalidInput(f"area_polygon is invalid ({reason}): redraw it without self-crossings.",
+                           field="area_polygon")
     x_min, y_min, x_max, y_max = geom.extent
     if not (-180 <= x_min <= x_max <= 180 and -90 <= y_min <= y_max <= 90):
         raise InvalidInput("area_polygon is not in lon/lat degrees: give WGS 84 coordinates, longitude first.",
-                           "area_polygon")
+                           field="area_polygon")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM geography_province WHERE geom && ST_GeomFromEWKB(%s) "
@@ -147,7 +150,7 @@ def parse_polygon(raw: str | dict | None) -> str | None:
         inside = cursor.fetchone()[0]
     if not inside:
         raise InvalidInput("area_polygon lies outside Thailand: draw it over Thai land (longitude first).",
-                           "area_polygon")
+                           field="area_polygon")
     if geom.geom_type == "Polygon":
         geom = MultiPolygon(geom, srid=4326)
     return geom.json

@@ -16,6 +16,7 @@ from gis_service.coverage.errors import CoverageError, InvalidInput, NotFound, N
 from gis_service.coverage.jobs import KINDS, answer, is_stale
 from gis_service.coverage.models import CoverageJob, CoverageResult
 from gis_service.coverage.params import CoverageParams, parse_params
+from gis_service.errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 
 COMMON_PARAMETERS = [
     OpenApiParameter("layer", str, description="Programme layer: groundwater_banks (default), playgrounds, ewaste_points"),
@@ -82,6 +83,9 @@ class CoverageAPIView(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def handle_exception(self, exc):
+        """Coverage errors and a lost database in the coverage body; anything else as DRF answers it."""
+        if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+            exc = database_unavailable(exc)
         if isinstance(exc, CoverageError):
             return error_response(exc)
         return super().handle_exception(exc)

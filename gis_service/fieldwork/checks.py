@@ -5,13 +5,17 @@ from datetime import datetime, timedelta
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gis_service.fieldwork.errors import Refused
 from gis_service.fieldwork.lookup import Facts
 from gis_service.fieldwork.programmes import FieldProgramme, attribute_label
 from gis_service.geography.models import LAO, District, Province, Subdistrict
+from gis_service.i18n import by_language, english, thai
 from gis_service.programmes.models import ProgrammeSite
-from gis_service.i18n import thai
 from gis_service.programmes.validation import set_geometry, validate_site
 
 MAX_CAPTURE_AGE = timedelta(days=30)
@@ -37,25 +41,23 @@ def check_place(facts: Facts, lon: float, lat: float, lao_code: str = "") -> Pla
     place, lao = facts.place, facts.lao
     if place is None:
         raise Refused(
-            "location", "outside_thailand",
-            f"The point ({lon:.6f}, {lat:.6f}) is not in Thailand (outside the country or at sea): "
-            "check that location services are on and wait for a GPS fix.",
-            f"ตำแหน่ง ({lon:.6f}, {lat:.6f}) ไม่อยู่ในประเทศไทย (อยู่นอกประเทศหรือในทะเล) "
-            "กรุณาตรวจสอบว่าเปิดระบุตำแหน่งแล้ว และรอสัญญาณ GPS",
+            format_lazy(_("The point ({lon:.6f}, {lat:.6f}) is not in Thailand (outside the country or at sea): "
+                          "check that location services are on and wait for a GPS fix."), lon=lon, lat=lat),
+            code="outside_thailand", field="location",
         )
     if lao is None:
-        which_en = f"LAO {lao_code}" if lao_code else "any LAO you belong to"
-        which_th = f"อปท. {lao_code}" if lao_code else "อปท. ที่ท่านสังกัด"
+        which = format_lazy(_("LAO {code}"), code=lao_code) if lao_code else _("any LAO you belong to")
         raise Refused(
-            "location", "outside_officer_lao",
-            f"The point fell in subdistrict {place.subdistrict_en}, district {place.district_en}, "
-            f"province {place.province_en} ({place.subdistrict_code}), "
-            f"which is outside the area of {which_en}: register sites only in your LAO's area, "
-            "or ask an administrator to add you to the LAO responsible here.",
-            f"ตำแหน่งนี้อยู่ใน ตำบล{place.subdistrict_th} อำเภอ{place.district_th} จังหวัด{place.province_th} "
-            f"({place.subdistrict_code}) "
-            f"ซึ่งอยู่นอกพื้นที่ของ{which_th} กรุณาบันทึกเฉพาะในพื้นที่ของ อปท. ของท่าน "
-            "หรือติดต่อผู้ดูแลระบบเพื่อเพิ่มสังกัด",
+            format_lazy(
+                _("The point fell in subdistrict {subdistrict}, district {district}, province {province} ({code}), "
+                  "which is outside the area of {which}: register sites only in your LAO's area, "
+                  "or ask an administrator to add you to the LAO responsible here."),
+                subdistrict=by_language(place.subdistrict_en, place.subdistrict_th),
+                district=by_language(place.district_en, place.district_th),
+                province=by_language(place.province_en, place.province_th),
+                code=place.subdistrict_code, which=which,
+            ),
+            code="outside_officer_lao", field="location",
             place={"subdistrict": {"code": place.subdistrict_code, "name_th": place.subdistrict_th,
                                    "name_en": place.subdistrict_en},
                    "district": {"name_th": place.district_th, "name_en": place.district_en},
@@ -75,20 +77,17 @@ def check_accuracy(programme: FieldProgramme, accuracy_m: float, accuracy_note: 
     """Refuse a fix worse than the programme's limit; flag one that is merely weak."""
     if accuracy_m > programme.refuse_above_m:
         raise Refused(
-            "accuracy_m", "accuracy_too_poor",
-            f"The GPS accuracy is {accuracy_m:.0f} m; a {programme.label_en.lower()} needs "
-            f"{programme.refuse_above_m:.0f} m or better. Move into the open, wait for a better fix and send again.",
-            f"ความแม่นยำของ GPS คือ {accuracy_m:.0f} เมตร แต่{programme.label_th}ต้องแม่นยำไม่เกิน "
-            f"{programme.refuse_above_m:.0f} เมตร กรุณาออกไปที่โล่ง รอสัญญาณที่ดีขึ้น แล้วส่งใหม่",
+            format_lazy(_("The GPS accuracy is {accuracy_m:.0f} m; a {programme} needs {limit_m:.0f} m or better. "
+                          "Move into the open, wait for a better fix and send again."),
+                        accuracy_m=accuracy_m, programme=programme_name(programme), limit_m=programme.refuse_above_m),
+            code="accuracy_too_poor", field="accuracy_m",
         )
     if accuracy_m > programme.flag_above_m:
-        return [flag(
-            "low_accuracy",
-            f"GPS accuracy {accuracy_m:.0f} m is worse than {programme.flag_above_m:.0f} m"
-            + (f"; the officer's reason: {accuracy_note}" if accuracy_note else ""),
-            f"ความแม่นยำ GPS {accuracy_m:.0f} เมตร เกิน {programme.flag_above_m:.0f} เมตร"
-            + (f" เหตุผลของเจ้าหน้าที่: {accuracy_note}" if accuracy_note else ""),
-        )]
+        weak = format_lazy(_("GPS accuracy {accuracy_m:.0f} m is worse than {limit_m:.0f} m"),
+                           accuracy_m=accuracy_m, limit_m=programme.flag_above_m)
+        if accuracy_note:
+            weak = format_lazy(_("{flag}; the officer's reason: {note}"), flag=weak, note=accuracy_note)
+        return [flag("low_accuracy", weak)]
     return []
 
 
@@ -97,24 +96,27 @@ def check_capture_time(captured_at: datetime, now: datetime | None = None) -> No
     now = now or timezone.now()
     if captured_at > now + CLOCK_SKEW_ALLOWED:
         raise Refused(
-            "captured_at", "captured_in_future",
-            f"The capture time {captured_at.isoformat()} is in the future: set the phone's date and time "
-            "to automatic and capture again.",
-            f"เวลาที่บันทึก {captured_at.isoformat()} อยู่ในอนาคต กรุณาตั้งวันเวลาของโทรศัพท์เป็นอัตโนมัติแล้วบันทึกใหม่",
+            format_lazy(_("The capture time {captured_at} is in the future: set the phone's date and time "
+                          "to automatic and capture again."), captured_at=captured_at.isoformat()),
+            code="captured_in_future", field="captured_at",
         )
     if captured_at < now - MAX_CAPTURE_AGE:
         raise Refused(
-            "captured_at", "captured_too_long_ago",
-            f"The capture time {captured_at.date().isoformat()} is more than {MAX_CAPTURE_AGE.days} days ago: "
-            "visit the site again and capture a fresh position.",
-            f"เวลาที่บันทึก {captured_at.date().isoformat()} เก่ากว่า {MAX_CAPTURE_AGE.days} วัน "
-            "กรุณาไปที่จุดนั้นอีกครั้งและบันทึกตำแหน่งใหม่",
+            format_lazy(_("The capture time {captured_on} is more than {days} days ago: "
+                          "visit the site again and capture a fresh position."),
+                        captured_on=captured_at.date().isoformat(), days=MAX_CAPTURE_AGE.days),
+            code="captured_too_long_ago", field="captured_at",
         )
 
 
-def flag(code: str, message_en: str, message_th: str) -> dict:
+def programme_name(programme: FieldProgramme) -> Promise:
+    """The programme's name as a message uses it: lower case in English ("a groundwater bank"), as is in Thai."""
+    return by_language(programme.label_en.lower(), programme.label_th)
+
+
+def flag(code: str, message: str | Promise) -> dict:
     """A reason for the reviewer to look closely, in both languages."""
-    return {"code": code, "message_en": message_en, "message_th": message_th}
+    return {"code": code, "message_en": english(message), "message_th": thai(message)}
 
 
 def refuse_invalid_site(exc: ValidationError, site: ProgrammeSite) -> Refused:
@@ -124,12 +126,13 @@ def refuse_invalid_site(exc: ValidationError, site: ProgrammeSite) -> Refused:
         thai_messages = exc.message_dict
     for field, messages in exc.message_dict.items():
         for message, message_th in zip(messages, thai_messages.get(field, messages)):
-            problems.append({
-                "field": f"attributes.{field}" if field not in ("geom", "__all__") else "location",
-                "code": "invalid_attribute",
-                "message_en": f"{field}: {message}",
-                "message_th": f"{thai(attribute_label(type(site), field))} ไม่ถูกต้อง: {message_th}",
-            })
+            problems.append(Refused(
+                format_lazy(pgettext_lazy("invalid site attribute", "{attribute}: {problem}"),
+                            attribute=by_language(field, attribute_label(type(site), field)),
+                            problem=by_language(message, message_th)),
+                code="invalid_attribute",
+                field=f"attributes.{field}" if field not in ("geom", "__all__") else "location",
+            ))
     return Refused.many(problems)
 
 
@@ -166,8 +169,7 @@ def apply_inspection(programme: FieldProgramme, site: ProgrammeSite, attributes:
 def unknown_attributes(programme: FieldProgramme, unknown: list[str], allowed: tuple[str, ...]) -> Refused:
     """An attribute the programme does not have: say which ones it does."""
     return Refused(
-        "attributes", "unknown_attribute",
-        f"A {programme.label_en.lower()} has no attribute {', '.join(unknown)} here; "
-        f"use: {', '.join(allowed)}.",
-        f"{programme.label_th}ไม่มีข้อมูล {', '.join(unknown)} ในที่นี้ ใช้ได้เฉพาะ: {', '.join(allowed)}",
+        format_lazy(_("A {programme} has no attribute {unknown} here; use: {allowed}."),
+                    programme=programme_name(programme), unknown=", ".join(unknown), allowed=", ".join(allowed)),
+        code="unknown_attribute", field="attributes",
     )

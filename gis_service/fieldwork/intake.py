@@ -10,6 +10,8 @@ from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, Point
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from gis_service.fieldwork import checks
 from gis_service.fieldwork.errors import Conflict, Forbidden, NotFound, Refused
@@ -69,8 +71,8 @@ def receive(user: User, data: dict) -> Received:
     """Check and store one submission, or recognise it as a resend of one already stored."""
     uploads = data.get("photos") or []
     if len(uploads) > MAX_PHOTOS:
-        raise Refused("photos", "too_many_photos", f"Send at most {MAX_PHOTOS} photos with one submission.",
-                      f"ส่งรูปได้ไม่เกิน {MAX_PHOTOS} รูปต่อหนึ่งรายการ")
+        raise Refused(format_lazy(_("Send at most {count} photos with one submission."), count=MAX_PHOTOS),
+                      code="too_many_photos", field="photos")
     digest = content_sha256(user, data, [upload_sha256(upload) for upload in uploads])
     programme = field_programme(data["programme"])
     point = Point(data["longitude"], data["latitude"], srid=4326)
@@ -105,13 +107,11 @@ def receive(user: User, data: dict) -> Received:
         checks.build_new_site(programme, data["attributes"], geometry, placement.lao_id)
         submission.duplicate_candidates = facts.candidates
         if submission.duplicate_candidates:
-            flags.append(checks.flag(
-                "possible_duplicate",
-                f"{len(submission.duplicate_candidates)} existing site(s) or pending submission(s) within "
-                f"{programme.duplicate_radius_m:.0f} m: decide 'same site' or 'a different site'.",
-                f"พบ {len(submission.duplicate_candidates)} จุดเดิมหรือรายการที่รอตรวจ ภายในระยะ "
-                f"{programme.duplicate_radius_m:.0f} เมตร กรุณาระบุว่าเป็น 'จุดเดิม' หรือ 'จุดใหม่'",
-            ))
+            flags.append(checks.flag("possible_duplicate", format_lazy(
+                _("{count} existing site(s) or pending submission(s) within {radius_m:.0f} m: "
+                  "decide 'same site' or 'a different site'."),
+                count=len(submission.duplicate_candidates), radius_m=programme.duplicate_radius_m,
+            )))
     else:
         site = inspected_site(user, programme, data.get("site"), data["captured_at"])
         submission.site_uid = site.uid
@@ -127,10 +127,9 @@ def same_or_conflict(stored_id: int, stored_sha256: str, client_uuid, digest: st
     if stored_sha256 == digest:
         return Submission(id=stored_id, client_uuid=client_uuid, content_sha256=stored_sha256)
     raise Conflict(
-        "uuid", "uuid_reused",
-        f"Submission {client_uuid} was already received with different content: "
-        "make a new submission (a new UUID) for a new record.",
-        f"รายการ {client_uuid} ได้รับไปแล้วแต่ข้อมูลต่างกัน กรุณาสร้างรายการใหม่ (UUID ใหม่) สำหรับข้อมูลใหม่",
+        format_lazy(_("Submission {uuid} was already received with different content: "
+                      "make a new submission (a new UUID) for a new record."), uuid=client_uuid),
+        code="uuid_reused", field="uuid",
     )
 
 
@@ -175,40 +174,40 @@ def site_geometry(programme: FieldProgramme, point: Point, line) -> GEOSGeometry
         return point
     if not line:
         raise Refused(
-            "line", "line_required",
-            "A road is registered by its track: send 'line' as a GeoJSON LineString of at least two points.",
-            "การบันทึกถนนต้องส่งเส้นทาง 'line' เป็น GeoJSON LineString อย่างน้อยสองจุด",
+            _("A road is registered by its track: send 'line' as a GeoJSON LineString of at least two points."),
+            code="line_required", field="line",
         )
     try:
         geometry = GEOSGeometry(json.dumps(line), srid=4326)
     except (ValueError, TypeError, GEOSException, GDALException) as exc:
-        raise Refused("line", "line_unreadable", f"The road's track could not be read ({exc}): send GeoJSON.",
-                      "อ่านเส้นทางของถนนไม่ได้ กรุณาส่งเป็น GeoJSON")
+        raise Refused(format_lazy(_("The road's track could not be read ({reason}): send GeoJSON."), reason=exc),
+                      code="line_unreadable", field="line") from exc
     if geometry.geom_type == "LineString":
         geometry = MultiLineString(geometry, srid=4326)
     if geometry.geom_type != "MultiLineString":
-        raise Refused("line", "line_wrong_type", f"The road's track must be a LineString, not a {geometry.geom_type}.",
-                      "เส้นทางของถนนต้องเป็น LineString")
+        raise Refused(format_lazy(_("The road's track must be a LineString, not a {geometry_type}."),
+                                  geometry_type=geometry.geom_type),
+                      code="line_wrong_type", field="line")
     return geometry
 
 
 def inspected_site(user: User, programme: FieldProgramme, site_uid, captured_at):
     """The existing site an inspection is about; the officer's LAOs must serve where it lies."""
     if not site_uid:
-        raise Refused("site", "site_required", "An inspection names the site inspected: send its uid as 'site'.",
-                      "การตรวจสอบต้องระบุจุดที่ตรวจ (uid ของจุด) ในช่อง 'site'")
+        raise Refused(_("An inspection names the site inspected: send its uid as 'site'."),
+                      code="site_required", field="site")
     site = programme.model.objects.filter(uid=site_uid).first()
     if site is None:
-        raise NotFound("site", "site_not_found", f"No {programme.label_en.lower()} has uid {site_uid}: "
-                       "choose the site from the list of sites nearby.",
-                       f"ไม่พบ{programme.label_th} uid {site_uid} กรุณาเลือกจุดจากรายการจุดใกล้เคียง")
+        raise NotFound(format_lazy(_("No {programme} has uid {uid}: choose the site from the list of sites nearby."),
+                                   programme=checks.programme_name(programme), uid=site_uid),
+                       code="site_not_found", field="site")
     serves = LAO.subdistricts.through.objects.filter(
         lao__memberships__user=user, subdistrict_id=site.subdistrict_id
     ).exists()
     if not serves:
-        raise Forbidden("site", "site_outside_officer_lao",
-                        f"Site {site.code} lies outside the area of your LAOs: only officers of its LAO inspect it.",
-                        f"จุด {site.code} อยู่นอกพื้นที่ อปท. ของท่าน เฉพาะเจ้าหน้าที่ของ อปท. นั้นตรวจสอบได้")
+        raise Forbidden(format_lazy(_("Site {code} lies outside the area of your LAOs: "
+                                      "only officers of its LAO inspect it."), code=site.code),
+                        code="site_outside_officer_lao", field="site")
     if hasattr(site, "last_inspection_date"):
         site.last_inspection_date = timezone.localdate(captured_at)
     return site
@@ -221,8 +220,8 @@ def far_from_site_flags(programme: FieldProgramme, site, point: Point) -> list[d
     gap_m = distance_m(point.coords, site.geom.coords)
     if gap_m <= FAR_FROM_SITE_M:
         return []
-    return [checks.flag("far_from_site", f"The inspection was sent {gap_m:.0f} m from the site.",
-                        f"ส่งการตรวจสอบห่างจากจุด {gap_m:.0f} เมตร")]
+    return [checks.flag("far_from_site",
+                        format_lazy(_("The inspection was sent {gap_m:.0f} m from the site."), gap_m=gap_m))]
 
 
 def photo_flags(photos: list, point: Point) -> list[dict]:
@@ -233,9 +232,8 @@ def photo_flags(photos: list, point: Point) -> list[dict]:
             continue
         gap_m = distance_m(photo.exif_lon_lat, point.coords)
         if gap_m > EXIF_DISTANCE_FLAG_M:
-            flags.append(checks.flag(
-                "photo_far_from_point",
-                f"Photo {position + 1} was taken {gap_m:.0f} m from the submitted point (its EXIF GPS position).",
-                f"รูปที่ {position + 1} ถ่ายห่างจากตำแหน่งที่ส่ง {gap_m:.0f} เมตร (ตามตำแหน่ง GPS ในรูป)",
-            ))
+            flags.append(checks.flag("photo_far_from_point", format_lazy(
+                _("Photo {number} was taken {gap_m:.0f} m from the submitted point (its EXIF GPS position)."),
+                number=position + 1, gap_m=gap_m,
+            )))
     return flags

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gis_service.fieldwork.errors import Refused
@@ -40,11 +42,10 @@ def check_photo(upload: UploadedFile, position: int) -> CheckedPhoto:
     name = upload.name or f"photo {position + 1}"
     if upload.size > MAX_PHOTO_BYTES:
         raise Refused(
-            "photos", "photo_too_large",
-            f"Photo '{name}' is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_PHOTO_BYTES // 1024 // 1024} MB: "
-            "take it again at a lower resolution.",
-            f"รูป '{name}' มีขนาด {upload.size / 1024 / 1024:.1f} MB เกินกำหนด {MAX_PHOTO_BYTES // 1024 // 1024} MB "
-            "กรุณาถ่ายใหม่ด้วยความละเอียดที่ต่ำลง",
+            format_lazy(_("Photo '{name}' is {size_mb:.1f} MB; the limit is {limit_mb} MB: "
+                          "take it again at a lower resolution."),
+                        name=name, size_mb=upload.size / 1024 / 1024, limit_mb=MAX_PHOTO_BYTES // 1024 // 1024),
+            code="photo_too_large", field="photos",
         )
     data = upload.read()
     try:
@@ -58,11 +59,9 @@ def check_photo(upload: UploadedFile, position: int) -> CheckedPhoto:
             exif_lon_lat = exif_position(image)
             thumbnail = make_thumbnail(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise Refused(
-            "photos", "photo_not_an_image",
-            f"File '{name}' is not a JPEG or PNG photo: attach photos from the camera only.",
-            f"ไฟล์ '{name}' ไม่ใช่รูปภาพ JPEG หรือ PNG กรุณาแนบเฉพาะรูปถ่ายจากกล้อง",
-        )
+        raise Refused(format_lazy(_("File '{name}' is not a JPEG or PNG photo: attach photos from the camera only."),
+                                  name=name),
+                      code="photo_not_an_image", field="photos") from None
     content_type, extension = ALLOWED_FORMATS[image_format]
     return CheckedPhoto(
         data=data, content_type=content_type, extension=extension, width_px=width_px, height_px=height_px,

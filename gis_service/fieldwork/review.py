@@ -3,6 +3,10 @@ from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gis_service.accounts.permissions import has_role, is_administrator, province_ids_for_reviewer
 from gis_service.accounts.roles import Role
@@ -11,7 +15,7 @@ from gis_service.fieldwork.errors import Conflict, Forbidden, NotFound, Refused
 from gis_service.fieldwork.lookup import DEGREES_PER_M
 from gis_service.fieldwork.models import DuplicateDecision, Kind, ReviewState, Submission, SubmissionEvent
 from gis_service.fieldwork.programmes import field_programme
-from gis_service.i18n import thai
+from gis_service.i18n import by_language
 from gis_service.programmes.models import ProgrammeSite, Source
 
 OPEN_STATES = {ReviewState.SUBMITTED}
@@ -33,28 +37,33 @@ def locked_submission(user: User, client_uuid, for_review: bool = True) -> Submi
     """The submission row, locked for the transition, or 404/403."""
     submission = Submission.objects.select_for_update().filter(client_uuid=client_uuid).first()
     if submission is None or not can_see(user, submission):
-        raise NotFound("uuid", "submission_not_found", f"No submission {client_uuid} that you can see.",
-                       f"ไม่พบรายการ {client_uuid} ที่ท่านมีสิทธิ์ดู")
+        raise submission_not_found(client_uuid)
     if for_review and not can_review(user, submission):
-        raise Forbidden("uuid", "not_a_reviewer",
-                        "Only a reviewer of this province (or an administrator) may review this submission.",
-                        "เฉพาะผู้ตรวจของจังหวัดนี้ (หรือผู้ดูแลระบบ) เท่านั้นที่ตรวจรายการนี้ได้")
+        raise Forbidden(_("Only a reviewer of this province (or an administrator) may review this submission."),
+                        code="not_a_reviewer", field="uuid")
     return submission
 
 
-def require_state(submission: Submission, allowed: set[str], action_en: str, action_th: str) -> None:
+def submission_not_found(client_uuid) -> NotFound:
+    """No submission with this UUID that the user may see (whether it exists is not told)."""
+    return NotFound(format_lazy(_("No submission {uuid} that you can see."), uuid=client_uuid),
+                    code="submission_not_found", field="uuid")
+
+
+def require_state(submission: Submission, allowed: set[str], action: Promise) -> None:
     """Transitions only start from the states that allow them."""
     if submission.state not in allowed:
-        raise Conflict("state", "wrong_state",
-                       f"Submission {submission.client_uuid} is {submission.state}; it cannot be {action_en} now.",
-                       f"รายการ {submission.client_uuid} อยู่ในสถานะ {thai(ReviewState(submission.state).label)} จึง{action_th}ไม่ได้")
+        raise Conflict(
+            format_lazy(_("Submission {uuid} is {state}; it cannot be {action} now."), uuid=submission.client_uuid,
+                        state=by_language(submission.state, ReviewState(submission.state).label), action=action),
+            code="wrong_state", field="state",
+        )
 
 
 def require_reason(reason: str) -> None:
     """Rejecting or returning says why, so the officer knows what to do."""
     if not reason.strip():
-        raise Refused("reason", "reason_required", "Give a reason, so the officer knows what to change.",
-                      "กรุณาระบุเหตุผล เพื่อให้เจ้าหน้าที่ทราบว่าต้องแก้ไขอะไร")
+        raise Refused(_("Give a reason, so the officer knows what to change."), code="reason_required", field="reason")
 
 
 def record(submission: Submission, user: User, action: str, to_state: str, reason: str = "") -> None:
@@ -69,14 +78,13 @@ def record(submission: Submission, user: User, action: str, to_state: str, reaso
 def approve(user: User, client_uuid, reason: str = "") -> Submission:
     """Create or update the programme site through the one validation path, publish it, record history."""
     submission = locked_submission(user, client_uuid)
-    require_state(submission, OPEN_STATES, "approved", "อนุมัติ")
+    require_state(submission, OPEN_STATES, pgettext_lazy("submission action", "approved"))
     programme = field_programme(submission.programme)
     if submission.kind == Kind.NEW_SITE and submission.duplicate_decision != DuplicateDecision.SAME_SITE:
         if submission.duplicate_candidates and not submission.duplicate_decision:
-            raise Conflict("duplicate_decision", "duplicate_undecided",
-                           "This submission may duplicate an existing site: decide 'same_site' or "
-                           "'different_site' before approving.",
-                           "รายการนี้อาจซ้ำกับจุดเดิม กรุณาระบุว่าเป็น 'จุดเดิม' หรือ 'จุดใหม่' ก่อนอนุมัติ")
+            raise Conflict(_("This submission may duplicate an existing site: decide 'same_site' or "
+                             "'different_site' before approving."),
+                           code="duplicate_undecided", field="duplicate_decision")
         geometry = submission.line if programme.is_line else submission.location
         site = checks.build_new_site(programme, submission.attributes, geometry, submission.lao_id)
         site.source = Source.FIELD_GPS
@@ -85,8 +93,8 @@ def approve(user: User, client_uuid, reason: str = "") -> Submission:
     else:
         site = programme.model.objects.select_for_update().filter(uid=submission.site_uid).first()
         if site is None:
-            raise Conflict("site", "site_gone", "The inspected site no longer exists: reject this submission.",
-                           "ไม่พบจุดที่ตรวจสอบแล้ว กรุณาไม่อนุมัติรายการนี้")
+            raise Conflict(_("The inspected site no longer exists: reject this submission."),
+                           code="site_gone", field="site")
         changes = {k: v for k, v in submission.attributes.items() if k in programme.inspection_attributes}
         if hasattr(site, "last_inspection_date"):
             site.last_inspection_date = timezone.localdate(submission.captured_at)
@@ -107,7 +115,7 @@ def reject(user: User, client_uuid, reason: str) -> Submission:
     """Refuse the submission for good, saying why."""
     require_reason(reason)
     submission = locked_submission(user, client_uuid)
-    require_state(submission, OPEN_STATES, "rejected", "ไม่อนุมัติ")
+    require_state(submission, OPEN_STATES, pgettext_lazy("submission action", "rejected"))
     record(submission, user, "reject", ReviewState.REJECTED, reason)
     return submission
 
@@ -117,7 +125,7 @@ def return_for_changes(user: User, client_uuid, reason: str) -> Submission:
     """Send the submission back to the officer with what to change."""
     require_reason(reason)
     submission = locked_submission(user, client_uuid)
-    require_state(submission, OPEN_STATES, "returned", "ส่งกลับ")
+    require_state(submission, OPEN_STATES, pgettext_lazy("submission action", "returned"))
     record(submission, user, "return", ReviewState.RETURNED, reason)
     return submission
 
@@ -127,9 +135,9 @@ def resubmit(user: User, client_uuid, attributes: dict, note: str) -> Submission
     """The officer corrects a returned submission's attributes; it goes back to the queue."""
     submission = locked_submission(user, client_uuid, for_review=False)
     if submission.officer_id != user.id:
-        raise Forbidden("uuid", "not_your_submission", "Only the officer who sent it may correct a submission.",
-                        "เฉพาะเจ้าหน้าที่ผู้ส่งเท่านั้นที่แก้ไขรายการได้")
-    require_state(submission, {ReviewState.RETURNED}, "resubmitted", "ส่งใหม่")
+        raise Forbidden(_("Only the officer who sent it may correct a submission."),
+                        code="not_your_submission", field="uuid")
+    require_state(submission, {ReviewState.RETURNED}, pgettext_lazy("submission action", "resubmitted"))
     programme = field_programme(submission.programme)
     if submission.kind == Kind.NEW_SITE:
         geometry = submission.line if programme.is_line else submission.location
@@ -150,18 +158,20 @@ def decide_duplicate(user: User, client_uuid, decision: str, site_uid=None, reas
     """Same site (record as an inspection of the chosen candidate) or a different site (create a new one)."""
     submission = locked_submission(user, client_uuid, for_review=False)
     if submission.officer_id != user.id and not can_review(user, submission):
-        raise Forbidden("uuid", "not_allowed", "Only the officer who sent it or a reviewer may decide this.",
-                        "เฉพาะเจ้าหน้าที่ผู้ส่งหรือผู้ตรวจเท่านั้นที่ระบุได้")
-    require_state(submission, {ReviewState.SUBMITTED, ReviewState.RETURNED}, "changed", "เปลี่ยน")
+        raise Forbidden(_("Only the officer who sent it or a reviewer may decide this."),
+                        code="not_allowed", field="uuid")
+    require_state(submission, {ReviewState.SUBMITTED, ReviewState.RETURNED},
+                  pgettext_lazy("submission action", "changed"))
     if submission.kind != Kind.NEW_SITE or not submission.duplicate_candidates:
-        raise Conflict("decision", "no_candidates", "This submission has no duplicate candidates to decide on.",
-                       "รายการนี้ไม่มีจุดที่อาจซ้ำให้ระบุ")
+        raise Conflict(_("This submission has no duplicate candidates to decide on."),
+                       code="no_candidates", field="decision")
     if decision == DuplicateDecision.SAME_SITE:
         candidate_sites = {c["uid"] for c in submission.duplicate_candidates if c.get("type") == "site"}
         if str(site_uid) not in candidate_sites:
-            raise Refused("site", "not_a_candidate",
-                          "For 'same_site', give the uid of one of the candidate sites listed with the submission.",
-                          "สำหรับ 'จุดเดิม' กรุณาระบุ uid ของจุดเดิมจากรายการจุดที่อาจซ้ำ")
+            raise Refused(
+                _("For 'same_site', give the uid of one of the candidate sites listed with the submission."),
+                code="not_a_candidate", field="site",
+            )
         submission.site_uid = site_uid
     else:
         submission.site_uid = None

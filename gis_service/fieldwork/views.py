@@ -2,6 +2,8 @@
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import FileResponse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -16,7 +18,7 @@ from gis_service.accounts.permissions import province_ids_for_reviewer
 from gis_service.accounts.roles import Role
 from gis_service.fieldwork import review
 from gis_service.fieldwork.auth import TokenWithRolesAuthentication, holds_role, may_submit
-from gis_service.fieldwork.errors import FieldError, Forbidden, NotFound, field_exception_handler
+from gis_service.fieldwork.errors import Forbidden, NotFound, Refused, field_exception_handler
 from gis_service.fieldwork.intake import receive
 from gis_service.fieldwork.models import ReviewState, Submission, SubmissionEvent
 from gis_service.fieldwork.programmes import FIELD_PROGRAMMES, form_description
@@ -63,8 +65,7 @@ def visible_submission(user, client_uuid) -> Submission:
     """A submission the user may see, or 404."""
     submission = with_relations(Submission.objects.filter(client_uuid=client_uuid)).first()
     if submission is None or not review.can_see(user, submission):
-        raise NotFound("uuid", "submission_not_found", f"No submission {client_uuid} that you can see.",
-                       f"ไม่พบรายการ {client_uuid} ที่ท่านมีสิทธิ์ดู")
+        raise review.submission_not_found(client_uuid)
     return submission
 
 
@@ -112,8 +113,7 @@ class SubmissionsView(FieldAPIView):
     )
     def post(self, request):
         if not may_submit(request.user):
-            raise Forbidden("non_field", "not_a_field_officer", "Only field officers send submissions.",
-                            "เฉพาะเจ้าหน้าที่ภาคสนามเท่านั้นที่ส่งข้อมูลได้")
+            raise Forbidden(_("Only field officers send submissions."), code="not_a_field_officer")
         if hasattr(request.data, "getlist"):  # multipart: one value per field, photos as a list
             data = {key: request.data.get(key) for key in request.data.keys() if key != "photos"}
             data["photos"] = request.FILES.getlist("photos")
@@ -149,8 +149,7 @@ class ReviewQueueView(FieldAPIView):
     def get(self, request):
         user = request.user
         if not (holds_role(user, Role.REVIEWER) or holds_role(user, Role.ADMINISTRATOR)):
-            raise Forbidden("non_field", "not_a_reviewer", "Only reviewers have a review queue.",
-                            "เฉพาะผู้ตรวจเท่านั้นที่มีรายการรอตรวจ")
+            raise Forbidden(_("Only reviewers have a review queue."), code="not_a_reviewer")
         queue = Submission.objects.filter(state=ReviewState.SUBMITTED)
         if not holds_role(user, Role.ADMINISTRATOR):
             queue = queue.filter(province_id__in=province_ids_for_reviewer(user))
@@ -196,8 +195,7 @@ class ResubmitView(FieldAPIView):
     def post(self, request, client_uuid):
         attributes = request.data.get("attributes")
         if not isinstance(attributes, dict):
-            raise FieldError("attributes", "invalid", "Give the corrected attributes as a JSON object.",
-                             "กรุณาส่งข้อมูลที่แก้ไขเป็น JSON object")
+            raise Refused(_("Give the corrected attributes as a JSON object."), code="invalid", field="attributes")
         submission = review.resubmit(request.user, client_uuid, attributes, str(request.data.get("note", "")))
         return Response(body(submission))
 
@@ -234,8 +232,9 @@ class PhotoView(FieldAPIView):
         submission = visible_submission(request.user, client_uuid)
         photo = next((p for p in submission.photos.all() if p.position == int(position)), None)
         if photo is None:
-            raise NotFound("position", "photo_not_found", f"Submission {client_uuid} has no photo {position}.",
-                           f"รายการ {client_uuid} ไม่มีรูปที่ {position}")
+            raise NotFound(format_lazy(_("Submission {uuid} has no photo {position}."), uuid=client_uuid,
+                                       position=position),
+                           code="photo_not_found", field="position")
         stored = photo.image if variant == "image" else photo.thumbnail
         content_type = photo.content_type if variant == "image" else "image/jpeg"
         return FileResponse(default_storage.open(stored.name, "rb"), content_type=content_type)

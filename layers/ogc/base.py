@@ -10,8 +10,15 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from gis_service.errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 from layers.ogc.errors import (
-    Forbidden, InvalidParameter, MethodNotAllowed, NotAuthenticated, NotFound, OgcError, error_response,
+    Forbidden,
+    InvalidParameter,
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    OgcError,
+    error_response,
 )
 from layers.registry import UnknownLayer
 
@@ -43,8 +50,10 @@ class OgcView(APIView):
     schema = None
 
     def handle_exception(self, exc: Exception) -> HttpResponse:
-        """Map our errors and DRF's sign-in errors to OGC exception responses; anything else propagates."""
-        if isinstance(exc, UnknownLayer):
+        """Map our errors, DRF's sign-in errors and a lost database to OGC exception responses; others propagate."""
+        if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+            exc = database_unavailable(exc)
+        elif isinstance(exc, UnknownLayer):
             exc = NotFound(str(exc))
         elif isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
             exc = NotAuthenticated(f"Sign-in failed: {exc.detail}")
