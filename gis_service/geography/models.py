@@ -66,7 +66,8 @@ class LAO(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="laos")
     office_location = models.PointField(srid=WGS84)
     subdistricts = models.ManyToManyField(Subdistrict, related_name="laos", help_text="The area it serves")
-    # The union of its subdistricts, kept so "is this point in my LAO" is one indexed test.
+    # The union of its subdistricts, derived when the register is made; who serves a place is decided from
+    # `subdistricts` alone (geography/queries.py).
     area = models.MultiPolygonField(srid=WGS84)
     generated = models.BooleanField(
         default=False, help_text="Generated from the boundaries: no open register of LAOs exists"
