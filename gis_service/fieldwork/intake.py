@@ -6,8 +6,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.contrib.gis.gdal import GDALException
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, Point
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -25,7 +24,8 @@ from gis_service.fieldwork.photos import (
 )
 from gis_service.fieldwork.programmes import DEPRECATED_ALIASES, FieldProgramme, field_programme
 from gis_service.fieldwork.rows import insert_with_first_event
-from gis_service.geography.models import LAO
+from gis_service.geography.geometry_input import WRONG_TYPE, GeometryInputError, point_at, read_geometry
+from gis_service.geography.queries import serving_lao_ids
 
 
 # Everything that makes up a submission's content, photos aside (they are hashed by their bytes).
@@ -73,7 +73,7 @@ def receive(user: User, data: dict) -> Received:
                       f"ส่งรูปได้ไม่เกิน {MAX_PHOTOS} รูปต่อหนึ่งรายการ")
     digest = content_sha256(user, data, [upload_sha256(upload) for upload in uploads])
     programme = field_programme(data["programme"])
-    point = Point(data["longitude"], data["latitude"], srid=4326)
+    point = point_at(data["longitude"], data["latitude"])
     new_site = data["kind"] == Kind.NEW_SITE
     # A road's track is read now so that the one lookup can search duplicates of it; a track that cannot be
     # read is refused only after the resend, time, accuracy and place checks, as it always was.
@@ -147,7 +147,7 @@ def store(user: User, submission: Submission, photos: list, digest: str) -> Rece
             submission.photo_rows = []
             for position, photo in enumerate(photos):
                 image_name, thumb_name = store_photo(submission.client_uuid, position, photo, stored_files)
-                exif = Point(*photo.exif_lon_lat, srid=4326) if photo.exif_lon_lat else None
+                exif = point_at(*photo.exif_lon_lat) if photo.exif_lon_lat else None
                 submission.photo_rows.append(SubmissionPhoto.objects.create(
                     submission=submission, position=position, image=image_name, thumbnail=thumb_name,
                     content_type=photo.content_type, size_bytes=len(photo.data), width_px=photo.width_px,
@@ -180,16 +180,13 @@ def site_geometry(programme: FieldProgramme, point: Point, line) -> GEOSGeometry
             "การบันทึกถนนต้องส่งเส้นทาง 'line' เป็น GeoJSON LineString อย่างน้อยสองจุด",
         )
     try:
-        geometry = GEOSGeometry(json.dumps(line), srid=4326)
-    except (ValueError, TypeError, GEOSException, GDALException) as exc:
-        raise Refused("line", "line_unreadable", f"The road's track could not be read ({exc}): send GeoJSON.",
-                      "อ่านเส้นทางของถนนไม่ได้ กรุณาส่งเป็น GeoJSON")
-    if geometry.geom_type == "LineString":
-        geometry = MultiLineString(geometry, srid=4326)
-    if geometry.geom_type != "MultiLineString":
-        raise Refused("line", "line_wrong_type", f"The road's track must be a LineString, not a {geometry.geom_type}.",
-                      "เส้นทางของถนนต้องเป็น LineString")
-    return geometry
+        return read_geometry(line, ("LineString", "MultiLineString"), geojson_only=True, wgs84_only=True)
+    except GeometryInputError as exc:
+        if exc.reason == WRONG_TYPE:
+            raise Refused("line", "line_wrong_type", f"The road's track must be a LineString, not a {exc.geom_type}.",
+                          "เส้นทางของถนนต้องเป็น LineString") from None
+        raise Refused("line", "line_unreadable", f"The road's track could not be read ({exc.detail}): send GeoJSON.",
+                      "อ่านเส้นทางของถนนไม่ได้ กรุณาส่งเป็น GeoJSON") from None
 
 
 def inspected_site(user: User, programme: FieldProgramme, site_uid, captured_at):
@@ -202,9 +199,7 @@ def inspected_site(user: User, programme: FieldProgramme, site_uid, captured_at)
         raise NotFound("site", "site_not_found", f"No {programme.label_en.lower()} has uid {site_uid}: "
                        "choose the site from the list of sites nearby.",
                        f"ไม่พบ{programme.label_th} uid {site_uid} กรุณาเลือกจุดจากรายการจุดใกล้เคียง")
-    serves = LAO.subdistricts.through.objects.filter(
-        lao__memberships__user=user, subdistrict_id=site.subdistrict_id
-    ).exists()
+    serves = user.lao_memberships.filter(lao_id__in=serving_lao_ids(site.subdistrict_id)).exists()
     if not serves:
         raise Forbidden("site", "site_outside_officer_lao",
                         f"Site {site.code} lies outside the area of your LAOs: only officers of its LAO inspect it.",
