@@ -8,11 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gis_service.geography.constants import BUDDHIST_ERA_OFFSET as BE_OFFSET
+
 # The DLA programmes began in the 2010s; a site year outside this is a typing error.
 MIN_PROGRAMME_YEAR_CE = 2000
 MAX_PROGRAMME_YEAR_CE = 2100
 MAX_BUDGET_THB = 1_000_000_000
-BE_OFFSET = 543
 
 
 class Status(models.TextChoices):
