@@ -1,4 +1,5 @@
 """The geographic rules' one home: which subdistrict holds a point, which LAOs serve it, its UTM zone, the BE."""
+import ast
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ from django.db import connection
 from gis_service.geography import queries
 from gis_service.geography.constants import UTM_47N, UTM_48N, to_buddhist_era, to_common_era
 from gis_service.geography.models import LAO, Subdistrict
+from gis_service.programmes.models import Status
+from gis_service.programmes.validation import ALLOWED_TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +105,14 @@ def test_buddhist_era_years_are_common_era_years_plus_543():
     assert to_common_era(2567) == 2024
     assert to_common_era(to_buddhist_era(2000)) == 2000
 
+
+def test_status_transitions_name_every_status_and_no_other():
+    assert set(ALLOWED_TRANSITIONS) == set(Status.values)
+    assert set().union(*ALLOWED_TRANSITIONS.values()) <= set(Status.values)
+
+
+def test_validation_does_not_import_the_models_it_validates():
+    """models.py calls validation.py on every save, so validation.py may import the models only for type hints."""
+    tree = ast.parse((REPO / "gis_service" / "programmes" / "validation.py").read_text())
+    runtime_imports = [node.module for node in tree.body if isinstance(node, ast.ImportFrom)]
+    assert "gis_service.programmes.models" not in runtime_imports

@@ -9,11 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gis_service.geography.constants import BUDDHIST_ERA_OFFSET as BE_OFFSET
-
-# The DLA programmes began in the 2010s; a site year outside this is a typing error.
-MIN_PROGRAMME_YEAR_CE = 2000
-MAX_PROGRAMME_YEAR_CE = 2100
-MAX_BUDGET_THB = 1_000_000_000
+from gis_service.programmes.rules import MAX_BUDGET_THB, MAX_PROGRAMME_YEAR_CE, MIN_PROGRAMME_YEAR_CE
+from gis_service.programmes.validation import validate_site
 
 
 class Status(models.TextChoices):
@@ -90,14 +87,10 @@ class ProgrammeSite(models.Model):
 
     def clean(self) -> None:
         """Run the one validation path shared by the admin, the API and imports."""
-        from gis_service.programmes.validation import validate_site
-
         validate_site(self)
 
     def save(self, *args, **kwargs) -> None:
         """Validate and derive (subdistrict, code, length) before every save."""
-        from gis_service.programmes.validation import validate_site
-
         validate_site(self)
         super().save(*args, **kwargs)
 

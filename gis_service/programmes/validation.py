@@ -8,6 +8,7 @@ The geographic rules themselves (which subdistrict, which LAO) live in geography
 import math
 import uuid
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString
 from django.core.exceptions import ValidationError
@@ -18,23 +19,23 @@ from gis_service.geography import queries
 from gis_service.geography.constants import WGS84, to_common_era
 from gis_service.geography.geometry_input import MISSING, WRONG_TYPE, GeometryInputError, read_geometry
 from gis_service.geography.models import LAO, Subdistrict
-from gis_service.programmes.models import (
-    MAX_BUDGET_THB,
-    MIN_PROGRAMME_YEAR_CE,
-    ProgrammeSite,
-    Status,
-)
+from gis_service.programmes.rules import MAX_BUDGET_THB, MIN_PROGRAMME_YEAR_CE
+
+if TYPE_CHECKING:  # for hints only: models.py imports this module to validate every save
+    from gis_service.programmes.models import ProgrammeSite
 
 # A site may be planned at most this many years ahead.
 YEARS_AHEAD_ALLOWED = 5
 
-# Which status may follow which: a site is not "planned" again once built, for example.
+# Which status may follow which: a site is not "planned" again once built, for example. Keyed by the values
+# programmes.models.Status stores (that module imports this one, so it is not imported here); a test proves
+# the table names every status and no other.
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    Status.PLANNED: {Status.UNDER_CONSTRUCTION, Status.OPERATIONAL, Status.DECOMMISSIONED},
-    Status.UNDER_CONSTRUCTION: {Status.OPERATIONAL, Status.NEEDS_REPAIR, Status.DECOMMISSIONED},
-    Status.OPERATIONAL: {Status.NEEDS_REPAIR, Status.DECOMMISSIONED},
-    Status.NEEDS_REPAIR: {Status.OPERATIONAL, Status.UNDER_CONSTRUCTION, Status.DECOMMISSIONED},
-    Status.DECOMMISSIONED: {Status.PLANNED, Status.UNDER_CONSTRUCTION},
+    "planned": {"under_construction", "operational", "decommissioned"},
+    "under_construction": {"operational", "needs_repair", "decommissioned"},
+    "operational": {"needs_repair", "decommissioned"},
+    "needs_repair": {"operational", "under_construction", "decommissioned"},
+    "decommissioned": {"planned", "under_construction"},
 }
 
 # A road must lie in Thailand along (almost) all its length; this allows for rounding at borders.
@@ -74,7 +75,7 @@ def place_and_lao_sql(is_road: bool) -> str:
     )
 
 
-def validate_site(site: ProgrammeSite) -> None:
+def validate_site(site: "ProgrammeSite") -> None:
     """Check a site and fill its derived fields; raise ValidationError (by field) when it is wrong."""
     errors: dict[str, list[str]] = {}
     # An LAO id is looked up with the place (one query for both), so clean_fields need not fetch it too.
@@ -99,7 +100,7 @@ def validate_site(site: ProgrammeSite) -> None:
         site.code = f"{site.CODE_PREFIX}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def set_geometry(site: ProgrammeSite, value: GEOSGeometry | str | dict | None) -> None:
+def set_geometry(site: "ProgrammeSite", value: GEOSGeometry | str | dict | None) -> None:
     """Assign a geometry given as GEOS, GeoJSON (text or dict) or WKT, refusing a wrong type clearly.
 
     GeoDjango raises a TypeError when a geometry of the wrong type is assigned; every writer
@@ -117,15 +118,15 @@ def set_geometry(site: ProgrammeSite, value: GEOSGeometry | str | dict | None) -
         raise ValidationError({"geom": [message]}) from None
 
 
-def _needs_location(site: ProgrammeSite) -> str:
+def _needs_location(site: "ProgrammeSite") -> str:
     return f"A {site._meta.verbose_name} needs a location: give its geometry."
 
 
-def _wrong_type(site: ProgrammeSite, geom_type: str) -> str:
+def _wrong_type(site: "ProgrammeSite", geom_type: str) -> str:
     return f"A {site._meta.verbose_name} must be a {' or '.join(site.GEOMETRY_TYPES)}, not a {geom_type}."
 
 
-def _check_geometry(site: ProgrammeSite) -> str | None:
+def _check_geometry(site: "ProgrammeSite") -> str | None:
     """Geometry present, of the programme's type, in lon/lat, valid and simple."""
     geom: GEOSGeometry | None = site.geom
     label = site._meta.verbose_name
@@ -165,7 +166,7 @@ def _coordinates(geom: GEOSGeometry):
             yield from _coordinates(part)
 
 
-def _derive_place_and_check_lao(site: ProgrammeSite, geometry_ok: bool, check_lao_exists: bool,
+def _derive_place_and_check_lao(site: "ProgrammeSite", geometry_ok: bool, check_lao_exists: bool,
                                 errors: dict[str, list[str]]) -> None:
     """Set the subdistrict (and a road's length) from the geometry and check the LAO serves it, in one query."""
     is_road = geometry_ok and site.geom.geom_type != "Point"
@@ -190,7 +191,7 @@ def _derive_place_and_check_lao(site: ProgrammeSite, geometry_ok: bool, check_la
         errors.setdefault("lao", []).append(_lao_does_not_serve_message(site))
 
 
-def _place_error(site: ProgrammeSite, is_road: bool, length_m, subdistrict_id, inside_m) -> str | None:
+def _place_error(site: "ProgrammeSite", is_road: bool, length_m, subdistrict_id, inside_m) -> str | None:
     """Refuse places outside Thailand, and roads without length or partly abroad."""
     if not is_road:
         if subdistrict_id is None:
@@ -209,7 +210,7 @@ def _place_error(site: ProgrammeSite, is_road: bool, length_m, subdistrict_id, i
     return None
 
 
-def _missing_lao_message(site: ProgrammeSite) -> str:
+def _missing_lao_message(site: "ProgrammeSite") -> str:
     """Django's own message for a foreign key to a row that does not exist (what clean_fields would say)."""
     field = site._meta.get_field("lao")
     return field.error_messages["invalid"] % {
@@ -218,7 +219,7 @@ def _missing_lao_message(site: ProgrammeSite) -> str:
     }
 
 
-def _lao_does_not_serve_message(site: ProgrammeSite) -> str:
+def _lao_does_not_serve_message(site: "ProgrammeSite") -> str:
     """Name the LAO and where the site lies, so the user can pick the LAO responsible (a refusal: rare, so queried)."""
     lao_code = LAO.objects.filter(pk=site.lao_id).values_list("code", flat=True).get()
     place = (
@@ -232,7 +233,7 @@ def _lao_does_not_serve_message(site: ProgrammeSite) -> str:
     )
 
 
-def _check_year(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+def _check_year(site: "ProgrammeSite", errors: dict[str, list[str]]) -> None:
     latest = timezone.now().year + YEARS_AHEAD_ALLOWED
     year = site.programme_year
     if year is not None and not (MIN_PROGRAMME_YEAR_CE <= year <= latest):
@@ -243,7 +244,7 @@ def _check_year(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
         )
 
 
-def _check_budget(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+def _check_budget(site: "ProgrammeSite", errors: dict[str, list[str]]) -> None:
     budget = site.budget_thb
     if budget is not None and not (0 <= budget <= MAX_BUDGET_THB):
         errors.setdefault("budget_thb", []).append(
@@ -251,7 +252,7 @@ def _check_budget(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
         )
 
 
-def _check_status_transition(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+def _check_status_transition(site: "ProgrammeSite", errors: dict[str, list[str]]) -> None:
     if site.pk is None:
         return
     previous = type(site).objects.filter(pk=site.pk).values_list("status", flat=True).first()
@@ -264,7 +265,7 @@ def _check_status_transition(site: ProgrammeSite, errors: dict[str, list[str]]) 
         )
 
 
-def _check_programme_rules(site: ProgrammeSite, errors: dict[str, list[str]]) -> None:
+def _check_programme_rules(site: "ProgrammeSite", errors: dict[str, list[str]]) -> None:
     """Date orderings specific to some programmes."""
     built, inspected = getattr(site, "construction_date", None), getattr(site, "last_inspection_date", None)
     if built and inspected and inspected < built:
