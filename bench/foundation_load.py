@@ -47,7 +47,7 @@ def main() -> None:
     for scale in options.scales:
         label = f"generate_national_dataset --scale {scale:g} ({round(21_290 * scale):,} sites)"
         rows.append((label, timed(["generate_national_dataset", "--seed", "42", "--scale", str(scale)], env)))
-    print(f"| step | seconds |\n|---|---|")
+    print("| step | seconds |\n|---|---|")
     for label, seconds in rows:
         print(f"| {label} | {seconds:.1f} |")
 

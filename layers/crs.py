@@ -4,6 +4,8 @@ Core code (feature SQL, exports) reads them here; the OGC API turns a name it ca
 """
 from dataclasses import dataclass
 
+from gis_service.geography.constants import UTM_47N, UTM_48N, WEB_MERCATOR, WGS84
+
 CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
@@ -29,18 +31,18 @@ def _epsg(code: int) -> str:
 
 
 SUPPORTED: tuple[Crs, ...] = (
-    Crs(CRS84_URI, 4326, lat_first=False, decimals=7, axis_limits=((-180, 180), (-90, 90))),
+    Crs(CRS84_URI, WGS84, lat_first=False, decimals=7, axis_limits=((-180, 180), (-90, 90))),
     # EPSG:4326 as OGC defines it is latitude first; CRS84 is the lon/lat default of GeoJSON.
-    Crs(_epsg(4326), 4326, lat_first=True, decimals=7, axis_limits=((-90, 90), (-180, 180))),
-    Crs(_epsg(3857), 3857, lat_first=False, decimals=2),
-    Crs(_epsg(32647), 32647, lat_first=False, decimals=2),
-    Crs(_epsg(32648), 32648, lat_first=False, decimals=2),
+    Crs(_epsg(WGS84), WGS84, lat_first=True, decimals=7, axis_limits=((-90, 90), (-180, 180))),
+    Crs(_epsg(WEB_MERCATOR), WEB_MERCATOR, lat_first=False, decimals=2),
+    Crs(_epsg(UTM_47N), UTM_47N, lat_first=False, decimals=2),
+    Crs(_epsg(UTM_48N), UTM_48N, lat_first=False, decimals=2),
 )
 CRS84 = SUPPORTED[0]
 _BY_URI = {crs.uri: crs for crs in SUPPORTED}
-# Short spellings people type; the URIs above are what the API advertises.
-_ALIASES = {"CRS84": CRS84, "OGC:CRS84": CRS84, "EPSG:4326": SUPPORTED[1], "EPSG:3857": SUPPORTED[2],
-            "EPSG:32647": SUPPORTED[3], "EPSG:32648": SUPPORTED[4], "[OGC:CRS84]": CRS84}
+# Short spellings people type ("EPSG:n" for each EPSG CRS); the URIs above are what the API advertises.
+_ALIASES = {"CRS84": CRS84, "OGC:CRS84": CRS84, "[OGC:CRS84]": CRS84,
+            **{f"EPSG:{crs.srid}": crs for crs in SUPPORTED[1:]}}
 
 
 def find_crs(value: str) -> Crs | None:

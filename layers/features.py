@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import QuerySet
 
+from gis_service.geography.constants import WGS84
 from gis_service.prepared import fetch_prepared, to_prepared_sql
 from layers.crs import CRS84, Crs
 from layers.registry import Layer
@@ -42,7 +43,7 @@ def _properties_sql(layer: Layer, names: list[str]) -> str:
 def geometry_sql(crs: Crs, column: str = "t.g") -> tuple[str, list]:
     """SQL (and its parameters) of a geometry column as GeoJSON text in `crs`, axis order as the CRS says."""
     expression, params = column, []
-    if crs.srid != 4326:
+    if crs.srid != WGS84:
         # Typed, so a prepared statement picks ST_Transform(geometry, integer), not the proj-text variant.
         expression, params = f"ST_Transform({expression}, %s::integer)", [crs.srid]
     if crs.lat_first:

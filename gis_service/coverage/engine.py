@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from gis_service.coverage.sources import boundaries_fingerprint
+from gis_service.geography import queries
+from gis_service.geography.constants import WGS84
 
 # 16 segments per quarter circle: the polygon's area is 0.16 % below the true circle's.
 QUAD_SEGS = 16
@@ -21,15 +23,17 @@ TILE_M = 20_000
 METRES_PER_DEGREE_MIN = 104_000.0
 # National runs split the tiles between this many database connections (the machine's cores).
 PARALLEL_PARTS = int(os.environ.get("COVERAGE_PARALLEL_PARTS", "2"))
-ZONES_SQL = "(VALUES (32647, -180.0, 103.0), (32648, 101.0, 180.0)) AS z(srid, lon_min, lon_max)"
-ZONE_OF = "CASE WHEN ST_X(ST_PointOnSurface({geom})) < 102 THEN 32647 ELSE 32648 END"
+# A site near the zone boundary may serve places in either zone: it is projected into both up to this far.
+ZONE_OVERLAP_DEG = 1.0
+ZONES_SQL = queries.utm_zones_sql(ZONE_OVERLAP_DEG)
 
 BUILD_UNITS_SQL = f"""
 DELETE FROM coverage_metric_unit;
 INSERT INTO coverage_metric_unit (subdistrict_id, srid, area_m2, geom_utm, geom)
 SELECT id, srid, ST_Area(g), ST_SetSRID(g, 0), geom
 FROM (SELECT id, geom, srid, ST_Transform(geom, srid) AS g
-      FROM (SELECT id, geom, {ZONE_OF.format(geom='geom')} AS srid FROM geography_subdistrict) AS zoned) AS projected;
+      FROM (SELECT id, geom, {queries.utm_srid_sql('ST_X(ST_PointOnSurface(geom))')} AS srid
+            FROM {queries.table('subdistrict')}) AS zoned) AS projected;
 ANALYZE coverage_metric_unit;
 """
 
@@ -89,9 +93,9 @@ FROM units u LEFT JOIN coverage_cover c ON c.srid = u.srid AND c.piece && u.g
 GROUP BY u.subdistrict_id, u.area_m2
 """
 
-GAPS_SQL = """
-WITH units AS MATERIALIZED ({units})
-SELECT subdistrict_id, ST_Area(gap), ST_AsGeoJSON(ST_Transform(ST_SetSRID(gap, srid), 4326), 6)
+GAPS_SQL = f"""
+WITH units AS MATERIALIZED ({{units}})
+SELECT subdistrict_id, ST_Area(gap), ST_AsGeoJSON(ST_Transform(ST_SetSRID(gap, srid), {WGS84}), 6)
 FROM (
   SELECT u.subdistrict_id, u.srid,
          ST_CollectionExtract(coalesce(ST_Difference(u.g, (
@@ -255,8 +259,9 @@ def cover_geojson(cursor, epsg: int | None, bbox_lonlat: tuple[float, float, flo
     """The cover pieces inside a lon/lat box, as GeoJSON in EPSG:epsg (lon/lat when None)."""
     cursor.execute(
         "SELECT ST_AsGeoJSON(ST_Transform(ST_SetSRID(piece, srid), %(epsg)s), 3) FROM coverage_cover "
-        "WHERE ST_Transform(ST_SetSRID(ST_Envelope(piece), srid), 4326) && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)",
-        {"epsg": epsg or 4326, "x0": bbox_lonlat[0], "y0": bbox_lonlat[1], "x1": bbox_lonlat[2], "y1": bbox_lonlat[3]},
+        f"WHERE ST_Transform(ST_SetSRID(ST_Envelope(piece), srid), {WGS84})"
+        f" && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, {WGS84})",
+        {"epsg": epsg or WGS84, "x0": bbox_lonlat[0], "y0": bbox_lonlat[1], "x1": bbox_lonlat[2], "y1": bbox_lonlat[3]},
     )
     return [row[0] for row in cursor.fetchall()]
 
@@ -277,7 +282,8 @@ def _envelope_of(subdistrict_ids: list[int] | None) -> bytes | None:
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ST_AsEWKB(ST_SetSRID(ST_Extent(geom)::geometry, 4326)) FROM geography_subdistrict WHERE id = ANY(%s)",
+            f"SELECT ST_AsEWKB(ST_SetSRID(ST_Extent(geom)::geometry, {WGS84})) FROM {queries.table('subdistrict')}"
+            " WHERE id = ANY(%s)",
             [subdistrict_ids],
         )
         envelope = cursor.fetchone()[0]

@@ -3,12 +3,14 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 
-from django.contrib.gis.gdal import GDALException
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import MultiPolygon
 from django.db import connection
 
 from gis_service.coverage.errors import InvalidInput
 from gis_service.coverage.sources import ALL_STATUSES, DEFAULT_LAYER, SERVING_STATUSES_DEFAULT, get_site_layer
+from gis_service.geography import queries
+from gis_service.geography.constants import WGS84
+from gis_service.geography.geometry_input import WRONG_TYPE, GeometryInputError, read_geometry
 from gis_service.geography.models import District, Province, Subdistrict
 
 LEVELS = {"province": Province, "district": District, "subdistrict": Subdistrict}
@@ -118,19 +120,19 @@ def parse_polygon(raw: str | dict | None) -> str | None:
     """A valid (Multi)Polygon GeoJSON in lon/lat that overlaps Thailand; returned as canonical GeoJSON."""
     if raw is None or raw == "":
         return None
-    text = json.dumps(raw) if isinstance(raw, dict) else str(raw)
     try:
-        data = json.loads(text)
+        data = raw if isinstance(raw, dict) else json.loads(str(raw))
         if isinstance(data, dict) and data.get("type") == "Feature":
-            text = json.dumps(data.get("geometry"))
-        geom = GEOSGeometry(text)
-    except (ValueError, TypeError, GEOSException, GDALException):
+            data = data.get("geometry")
+        geom = read_geometry(data, ("Polygon", "MultiPolygon"), geojson_only=True)
+    except ValueError as exc:  # not JSON, or no readable geometry (GeometryInputError is a ValueError)
+        if isinstance(exc, GeometryInputError) and exc.reason == WRONG_TYPE:
+            raise InvalidInput(f"area_polygon must be a Polygon or MultiPolygon, not a {exc.geom_type}.",
+                               "area_polygon") from None
         raise InvalidInput("area_polygon could not be read: give a GeoJSON Polygon or MultiPolygon in lon/lat.",
                            field="area_polygon") from None
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise InvalidInput(f"area_polygon must be a Polygon or MultiPolygon, not a {geom.geom_type}.",
-                           field="area_polygon")
-    geom.srid = 4326
+    # Coordinates are taken as lon/lat whatever CRS the GeoJSON names; the range check below refuses other units.
+    geom.srid = WGS84
     if geom.num_coords > MAX_POLYGON_VERTICES:
         raise InvalidInput(f"area_polygon has more than {MAX_POLYGON_VERTICES:,} vertices: simplify it.",
                            field="area_polygon")
@@ -144,7 +146,7 @@ def parse_polygon(raw: str | dict | None) -> str | None:
                            field="area_polygon")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM geography_province WHERE geom && ST_GeomFromEWKB(%s) "
+            f"SELECT EXISTS (SELECT 1 FROM {queries.table('province')} WHERE geom && ST_GeomFromEWKB(%s) "
             "AND ST_Intersects(geom, ST_GeomFromEWKB(%s)))", [bytes(geom.ewkb)] * 2,
         )
         inside = cursor.fetchone()[0]
@@ -152,7 +154,7 @@ def parse_polygon(raw: str | dict | None) -> str | None:
         raise InvalidInput("area_polygon lies outside Thailand: draw it over Thai land (longitude first).",
                            field="area_polygon")
     if geom.geom_type == "Polygon":
-        geom = MultiPolygon(geom, srid=4326)
+        geom = MultiPolygon(geom, srid=WGS84)
     return geom.json
 
 

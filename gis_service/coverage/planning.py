@@ -21,6 +21,8 @@ from gis_service.coverage.reports import (
     M2_PER_KM2, Progress, area_bounds, area_scope, cover_in_grid, grid_envelope, no_progress, site_selection,
     subdistrict_places,
 )
+from gis_service.geography import queries
+from gis_service.geography.constants import WGS84, epsg as epsg_name
 
 MAX_GRID_CELLS = 20_000_000
 DISTANCE_NODATA = -1.0
@@ -36,25 +38,26 @@ def area_in_utm(params: CoverageParams) -> tuple[dict, int, tuple[float, float, 
     """The area of interest (all Thailand when none) in its UTM zone: GeoJSON, EPSG code, bounds."""
     ids, clip = area_scope(params)
     if clip is not None:
-        geom = GEOSGeometry(params.area_polygon, srid=4326)
+        geom = GEOSGeometry(params.area_polygon, srid=WGS84)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT ST_AsEWKB(ST_Intersection(ST_GeomFromEWKB(%s), "
-                           "(SELECT ST_Union(geom) FROM geography_province WHERE geom && ST_GeomFromEWKB(%s))))",
+            cursor.execute("SELECT ST_AsEWKB(ST_Intersection(ST_GeomFromEWKB(%s), (SELECT ST_Union(geom) FROM "
+                           f"{queries.table('province')} WHERE geom && ST_GeomFromEWKB(%s))))",
                            [clip, clip])
             geom = GEOSGeometry(memoryview(cursor.fetchone()[0]))
         table, where, sql_params = None, None, {}
     elif ids is not None:
-        table, where, sql_params = "geography_subdistrict", "code LIKE %(prefix)s", {"prefix": params.area_code + "%"}
+        table, where = queries.table("subdistrict"), "code LIKE %(prefix)s"
+        sql_params = {"prefix": params.area_code + "%"}
     else:
-        table, where, sql_params = "geography_province", "TRUE", {}
+        table, where, sql_params = queries.table("province"), "TRUE", {}
     if table is None:
-        epsg = 32647 if geom.centroid.x < 102 else 32648
+        epsg = queries.utm_srid(geom)
         utm = geom.transform(epsg, clone=True)
         return json.loads(utm.json), epsg, utm.extent
     with connection.cursor() as cursor:
-        cursor.execute(AREA_GEOMETRY_SQL.format(table=table, where=where).replace("%(epsg)s", "4326"), sql_params)
+        cursor.execute(AREA_GEOMETRY_SQL.format(table=table, where=where).replace("%(epsg)s", str(WGS84)), sql_params)
         _, centroid_lon = cursor.fetchone()
-        epsg = 32647 if centroid_lon < 102 else 32648
+        epsg = queries.utm_srid(centroid_lon)
         cursor.execute(AREA_GEOMETRY_SQL.format(table=table, where=where), {**sql_params, "epsg": epsg})
         geometry = json.loads(cursor.fetchone()[0])
     extent = GEOSGeometry(json.dumps(geometry)).extent
@@ -182,7 +185,7 @@ def _proposal_features(params, grid, picks, unit, total_demand, left_uncovered) 
     features, cumulative = [], 0.0
     if picks:
         xs, ys = cell_centres(grid, np.array([p[1] for p in picks]), np.array([p[2] for p in picks]))
-        lons, lats = transform_points(grid.crs, "EPSG:4326", xs.tolist(), ys.tolist())
+        lons, lats = transform_points(grid.crs, epsg_name(WGS84), xs.tolist(), ys.tolist())
     for (rank, _, _, gain), lon, lat in zip(picks, *(([lons, lats]) if picks else ([], []))):
         cumulative += gain
         features.append({
@@ -221,7 +224,7 @@ def _repair_people(params: CoverageParams, rows: list[dict]) -> None:
     serving = replace(params, statuses=tuple(s for s in params.statuses if s != "needs_repair"))
     covered = population.cover_mask(cover_in_grid(serving, grid, grid_envelope(grid)), grid)
     uncovered = np.where(covered, 0.0, grid.people)
-    xs, ys = transform_points("EPSG:4326", grid.crs, [r["lon"] for r in rows], [r["lat"] for r in rows])
+    xs, ys = transform_points(epsg_name(WGS84), grid.crs, [r["lon"] for r in rows], [r["lat"] for r in rows])
     inverse = ~grid.transform
     for row, x, y in zip(rows, xs, ys):
         col_f, row_f = inverse @ (x, y)

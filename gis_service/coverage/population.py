@@ -13,6 +13,7 @@ from rasterio.warp import transform_bounds, transform_geom
 from rasterio.windows import Window, from_bounds
 
 from gis_service.coverage.errors import InvalidInput
+from gis_service.geography.constants import WGS84, epsg
 
 # Rasters the service ships; uploads are stored by their sha256 and referred to as "upload:<sha256>".
 KNOWN_RASTERS: dict[str, dict] = {
@@ -122,7 +123,7 @@ class PopulationGrid:
         height, width = self.shape
         left, top = self.transform @ (0, 0)
         right, bottom = self.transform @ (width, height)
-        return transform_bounds(self.crs, "EPSG:4326", min(left, right), min(top, bottom), max(left, right),
+        return transform_bounds(self.crs, epsg(WGS84), min(left, right), min(top, bottom), max(left, right),
                                 max(top, bottom), densify_pts=21)
 
 
@@ -131,7 +132,7 @@ def read_population(reference: str, bounds_lonlat: tuple[float, float, float, fl
     with rasterio.open(raster_path(reference)) as dataset:
         window = Window(0, 0, dataset.width, dataset.height)
         if bounds_lonlat is not None:
-            left, bottom, right, top = transform_bounds("EPSG:4326", dataset.crs, *bounds_lonlat, densify_pts=21)
+            left, bottom, right, top = transform_bounds(epsg(WGS84), dataset.crs, *bounds_lonlat, densify_pts=21)
             wanted = from_bounds(left, bottom, right, top, dataset.transform).round_offsets().round_lengths()
             try:
                 window = wanted.intersection(window)
@@ -149,7 +150,7 @@ def read_population(reference: str, bounds_lonlat: tuple[float, float, float, fl
 
 def to_grid_crs(geojson_geometries: list[dict], grid: PopulationGrid) -> list[dict]:
     """GeoJSON geometries in lon/lat, moved into the grid's CRS."""
-    return [transform_geom("EPSG:4326", grid.crs, geometry) for geometry in geojson_geometries]
+    return [transform_geom(epsg(WGS84), grid.crs, geometry) for geometry in geojson_geometries]
 
 
 def zone_grid(unit_geometries: list[dict], grid: PopulationGrid) -> np.ndarray:

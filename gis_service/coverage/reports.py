@@ -9,6 +9,7 @@ from django.db import connection
 from gis_service.coverage import cache, engine, population
 from gis_service.coverage.params import LEVELS, CoverageParams
 from gis_service.coverage.sources import get_site_layer
+from gis_service.geography.constants import WGS84
 
 Progress = Callable[[float, str], None]
 M2_PER_KM2 = 1e6
@@ -26,7 +27,7 @@ def site_selection(params: CoverageParams) -> engine.SiteSelection:
 def area_scope(params: CoverageParams) -> tuple[list[int] | None, bytes | None]:
     """(subdistrict ids of an admin-code area, or None) and (EWKB of a polygon area, or None)."""
     if params.area_polygon:
-        return None, bytes(GEOSGeometry(params.area_polygon, srid=4326).ewkb)
+        return None, bytes(GEOSGeometry(params.area_polygon, srid=WGS84).ewkb)
     if params.area_code:
         from gis_service.geography.models import Subdistrict
 
@@ -140,10 +141,10 @@ def units_report(params: CoverageParams, progress: Progress = no_progress) -> di
     }
 
 
-UNITS_FOR_RASTER_SQL = """
+UNITS_FOR_RASTER_SQL = f"""
 SELECT code, ST_AsGeoJSON(ST_Transform(g, %(epsg)s), 3) FROM (
-  SELECT code, {geometry} AS g FROM {table}
-  WHERE geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326) AND code LIKE %(prefix)s {clip_filter}
+  SELECT code, {{geometry}} AS g FROM {{table}}
+  WHERE geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, {WGS84}) AND code LIKE %(prefix)s {{clip_filter}}
 ) AS units WHERE NOT ST_IsEmpty(g)
 """
 
@@ -153,7 +154,7 @@ def unit_geometries_for(grid: population.PopulationGrid, level: str, code_prefix
     """Codes and geometries (in the grid's CRS) of the units at a level that overlap the grid."""
     x0, y0, x1, y1 = grid.bounds_lonlat()
     geometry, clip_filter = "geom", ""
-    params = {"epsg": grid.epsg or 4326, "x0": x0, "y0": y0, "x1": x1, "y1": y1, "prefix": code_prefix + "%"}
+    params = {"epsg": grid.epsg or WGS84, "x0": x0, "y0": y0, "x1": x1, "y1": y1, "prefix": code_prefix + "%"}
     if clip_ewkb is not None:
         geometry = "ST_CollectionExtract(ST_Intersection(geom, ST_GeomFromEWKB(%(aoi)s)), 3)"
         clip_filter = "AND ST_Intersects(geom, ST_GeomFromEWKB(%(aoi)s))"

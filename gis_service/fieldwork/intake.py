@@ -6,8 +6,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.contrib.gis.gdal import GDALException
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, Point
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -27,7 +26,8 @@ from gis_service.fieldwork.photos import (
 )
 from gis_service.fieldwork.programmes import DEPRECATED_ALIASES, FieldProgramme, field_programme
 from gis_service.fieldwork.rows import insert_with_first_event
-from gis_service.geography.models import LAO
+from gis_service.geography.geometry_input import WRONG_TYPE, GeometryInputError, point_at, read_geometry
+from gis_service.geography.queries import serving_lao_ids
 
 
 # Everything that makes up a submission's content, photos aside (they are hashed by their bytes).
@@ -75,7 +75,7 @@ def receive(user: User, data: dict) -> Received:
                       code="too_many_photos", field="photos")
     digest = content_sha256(user, data, [upload_sha256(upload) for upload in uploads])
     programme = field_programme(data["programme"])
-    point = Point(data["longitude"], data["latitude"], srid=4326)
+    point = point_at(data["longitude"], data["latitude"])
     new_site = data["kind"] == Kind.NEW_SITE
     # A road's track is read now so that the one lookup can search duplicates of it; a track that cannot be
     # read is refused only after the resend, time, accuracy and place checks, as it always was.
@@ -146,7 +146,7 @@ def store(user: User, submission: Submission, photos: list, digest: str) -> Rece
             submission.photo_rows = []
             for position, photo in enumerate(photos):
                 image_name, thumb_name = store_photo(submission.client_uuid, position, photo, stored_files)
-                exif = Point(*photo.exif_lon_lat, srid=4326) if photo.exif_lon_lat else None
+                exif = point_at(*photo.exif_lon_lat) if photo.exif_lon_lat else None
                 submission.photo_rows.append(SubmissionPhoto.objects.create(
                     submission=submission, position=position, image=image_name, thumbnail=thumb_name,
                     content_type=photo.content_type, size_bytes=len(photo.data), width_px=photo.width_px,
@@ -178,17 +178,14 @@ def site_geometry(programme: FieldProgramme, point: Point, line) -> GEOSGeometry
             code="line_required", field="line",
         )
     try:
-        geometry = GEOSGeometry(json.dumps(line), srid=4326)
-    except (ValueError, TypeError, GEOSException, GDALException) as exc:
-        raise Refused(format_lazy(_("The road's track could not be read ({reason}): send GeoJSON."), reason=exc),
-                      code="line_unreadable", field="line") from exc
-    if geometry.geom_type == "LineString":
-        geometry = MultiLineString(geometry, srid=4326)
-    if geometry.geom_type != "MultiLineString":
-        raise Refused(format_lazy(_("The road's track must be a LineString, not a {geometry_type}."),
-                                  geometry_type=geometry.geom_type),
-                      code="line_wrong_type", field="line")
-    return geometry
+        return read_geometry(line, ("LineString", "MultiLineString"), geojson_only=True, wgs84_only=True)
+    except GeometryInputError as exc:
+        if exc.reason == WRONG_TYPE:
+            raise Refused(format_lazy(_("The road's track must be a LineString, not a {geometry_type}."),
+                                      geometry_type=exc.geom_type),
+                          code="line_wrong_type", field="line") from None
+        raise Refused(format_lazy(_("The road's track could not be read ({reason}): send GeoJSON."), reason=exc.detail),
+                      code="line_unreadable", field="line") from None
 
 
 def inspected_site(user: User, programme: FieldProgramme, site_uid, captured_at):
@@ -201,9 +198,7 @@ def inspected_site(user: User, programme: FieldProgramme, site_uid, captured_at)
         raise NotFound(format_lazy(_("No {programme} has uid {uid}: choose the site from the list of sites nearby."),
                                    programme=checks.programme_name(programme), uid=site_uid),
                        code="site_not_found", field="site")
-    serves = LAO.subdistricts.through.objects.filter(
-        lao__memberships__user=user, subdistrict_id=site.subdistrict_id
-    ).exists()
+    serves = user.lao_memberships.filter(lao_id__in=serving_lao_ids(site.subdistrict_id)).exists()
     if not serves:
         raise Forbidden(format_lazy(_("Site {code} lies outside the area of your LAOs: "
                                       "only officers of its LAO inspect it."), code=site.code),

@@ -13,9 +13,11 @@ from functools import cache
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry
 
-from gis_service.fieldwork.models import Kind, ReviewState
-from gis_service.prepared import run_prepared
+from gis_service.accounts.models import LaoMembership
+from gis_service.fieldwork.models import Kind, ReviewState, Submission
 from gis_service.fieldwork.programmes import FieldProgramme
+from gis_service.geography import queries
+from gis_service.prepared import run_prepared
 
 # Degrees to expand a bounding box by per metre: 1 degree is at least 100 km anywhere in Thailand.
 DEGREES_PER_M = 1 / 100_000
@@ -45,34 +47,30 @@ LINE_IS_CANDIDATE, LINE_ORDER = "overlap_share >= share", "overlap_share DESC"
 
 LOOKUP_SQL = """
 WITH {arg_cte},
-pt AS NOT MATERIALIZED (SELECT ST_SetSRID(ST_MakePoint(arg.lon, arg.lat), 4326) AS g FROM arg),
-stored AS (SELECT f.id, f.content_sha256 FROM fieldwork_submission f, arg WHERE f.client_uuid = arg.uuid),
-place AS (
-  SELECT s.id, s.code, s.name_th, s.name_en, d.id AS d_id, d.name_th AS d_th, d.name_en AS d_en,
-    p.id AS p_id, p.name_th AS p_th, p.name_en AS p_en
-  FROM pt JOIN geography_subdistrict s ON ST_Intersects(s.geom, pt.g)
-  JOIN geography_district d ON d.id = s.district_id JOIN geography_province p ON p.id = s.province_id
-  ORDER BY s.code LIMIT 1),
+pt AS NOT MATERIALIZED (SELECT {point} AS g FROM arg),
+stored AS (SELECT f.id, f.content_sha256 FROM {submissions} f, arg WHERE f.client_uuid = arg.uuid),
+place AS ({place}),
 -- Local LAOs before provincial ones, so a site goes to the organisation closest to it.
 lao AS (
   SELECT l.id, l.code, l.name_th, l.name_en
-  FROM arg, pt, geography_lao l JOIN accounts_laomembership m ON m.lao_id = l.id
-  WHERE m.user_id = arg.user_id AND ST_Covers(l.area, pt.g) AND (arg.lao_code = '' OR l.code = arg.lao_code)
-  ORDER BY l.kind IN ('pao', 'bangkok'), l.code LIMIT 1),
+  FROM arg, {laos} l JOIN {memberships} m ON m.lao_id = l.id
+  WHERE m.user_id = arg.user_id AND (arg.lao_code = '' OR l.code = arg.lao_code) AND l.id IN ({serving})
+  ORDER BY {lao_order} LIMIT 1),
 sites AS (
   SELECT c.* FROM ({site_candidates}) c, arg WHERE {site_is_candidate} ORDER BY {site_order} LIMIT {limit}),
 pending AS (
   SELECT f.client_uuid, COALESCE(f.attributes -> 'name_th', '""'::jsonb) AS name_th,
     ST_Distance(f.location::geography, ST_Centroid(arg.geom)::geography) AS distance_m
-  FROM fieldwork_submission f, arg
+  FROM {submissions} f, arg
   WHERE f.programme = arg.programme AND f.kind = '{new_site}' AND f.state = '{submitted}'
     AND f.client_uuid <> arg.uuid AND f.location && ST_Expand(ST_Centroid(arg.geom), arg.deg)),
 near_pending AS (
   SELECT pending.* FROM pending, arg WHERE distance_m <= radius_m ORDER BY distance_m LIMIT {limit})
 SELECT
   stored.id, stored.content_sha256,
-  place.id, place.code, place.name_th, place.name_en, place.d_id, place.d_th, place.d_en,
-  place.p_id, place.p_th, place.p_en, lao.id, lao.code, lao.name_th, lao.name_en,
+  place.subdistrict_id, place.subdistrict_code, place.subdistrict_th, place.subdistrict_en,
+  place.district_id, place.district_th, place.district_en, place.province_id, place.province_th, place.province_en,
+  lao.id, lao.code, lao.name_th, lao.name_en,
   (SELECT json_agg(json_build_array(uid, code, name_th, name_en, distance_m, overlap_share) ORDER BY {site_order})
    FROM sites),
   (SELECT json_agg(json_build_array(client_uuid, name_th, distance_m) ORDER BY distance_m) FROM near_pending)
@@ -84,8 +82,13 @@ FROM (SELECT 1) one LEFT JOIN stored ON true LEFT JOIN place ON true LEFT JOIN l
 def lookup_sql(programme: FieldProgramme) -> tuple[str, str]:
     """The name and text (for PREPARE) of the lookup statement of one programme (its site table and duplicate rule)."""
     line = programme.is_line
+    # The place and the LAO come from the geographic rules (queries.py); the LAO reuses the subdistrict found.
+    point = "(SELECT pt.g FROM pt)"
     sql = LOOKUP_SQL.format(
-        arg_cte=ARG_CTE,
+        arg_cte=ARG_CTE, point=queries.point_sql("arg.lon", "arg.lat"), submissions=Submission._meta.db_table,
+        place=queries.place_at_sql(point), laos=queries.table("lao"), memberships=LaoMembership._meta.db_table,
+        serving=queries.laos_serving_point_sql(point, subdistrict="(SELECT place.subdistrict_id FROM place)"),
+        lao_order=queries.lao_preference_sql("l"),
         site_candidates=(LINE_SITE_CANDIDATES if line else POINT_SITE_CANDIDATES).format(
             table=programme.model._meta.db_table),
         site_is_candidate=LINE_IS_CANDIDATE if line else POINT_IS_CANDIDATE,

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gis_service.geography.constants import WGS84
+
 
 class Kind(models.TextChoices):
     NEW_SITE = "new_site", _("New site")
@@ -36,8 +38,8 @@ class Submission(models.Model):
     subdistrict = models.ForeignKey("geography.Subdistrict", on_delete=models.PROTECT, related_name="+")
     # Denormalised so the reviewer's queue for a province is one indexed filter.
     province = models.ForeignKey("geography.Province", on_delete=models.PROTECT, related_name="+")
-    location = models.PointField(srid=4326, help_text="Where the device stood")
-    line = models.MultiLineStringField(srid=4326, null=True, blank=True, help_text="A road's track, for roads")
+    location = models.PointField(srid=WGS84, help_text="Where the device stood")
+    line = models.MultiLineStringField(srid=WGS84, null=True, blank=True, help_text="A road's track, for roads")
     accuracy_m = models.FloatField()
     accuracy_note = models.TextField(blank=True, help_text="The officer's reason for sending with a weak fix")
     altitude_m = models.FloatField(null=True, blank=True)
@@ -83,7 +85,7 @@ class SubmissionPhoto(models.Model):
     width_px = models.PositiveIntegerField()
     height_px = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    exif_location = models.PointField(srid=4326, null=True, blank=True)
+    exif_location = models.PointField(srid=WGS84, null=True, blank=True)
     exif_distance_m = models.FloatField(null=True, blank=True, help_text="From the submitted point")
 
     class Meta:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 
+from gis_service.geography.constants import WGS84
 from gis_service.geography.models import District, Province, Subdistrict
 
 BOUNDARY_DIR = Path(settings.FIXTURES_DIR) / "thailand"
@@ -28,9 +29,9 @@ def read_features(path: Path) -> Iterator[dict]:
 
 
 def as_multipolygon(geometry: dict) -> MultiPolygon:
-    """GEOS MultiPolygon in SRID 4326 from a GeoJSON geometry (Polygon promoted)."""
-    geom = GEOSGeometry(json.dumps(geometry), srid=4326)
-    return geom if isinstance(geom, MultiPolygon) else MultiPolygon(geom, srid=4326)
+    """GEOS MultiPolygon in WGS 84 from a GeoJSON geometry (Polygon promoted)."""
+    geom = GEOSGeometry(json.dumps(geometry), srid=WGS84)
+    return geom if isinstance(geom, MultiPolygon) else MultiPolygon(geom, srid=WGS84)
 
 
 def boundaries_loaded() -> bool:

@@ -1,6 +1,8 @@
 """Thailand's administrative geography (province, district, subdistrict) and its LAOs."""
 from django.contrib.gis.db import models
 
+from gis_service.geography.constants import WGS84
+
 
 class AdminArea(models.Model):
     """What every administrative level shares: official code, names, boundary."""
@@ -8,7 +10,7 @@ class AdminArea(models.Model):
     code = models.CharField(max_length=10, unique=True, help_text="Official code with TH prefix, e.g. TH30")
     name_th = models.CharField(max_length=120)
     name_en = models.CharField(max_length=120)
-    geom = models.MultiPolygonField(srid=4326)
+    geom = models.MultiPolygonField(srid=WGS84)
 
     class Meta:
         abstract = True
@@ -62,10 +64,11 @@ class LAO(models.Model):
     name_en = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=Kind.choices)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="laos")
-    office_location = models.PointField(srid=4326)
+    office_location = models.PointField(srid=WGS84)
     subdistricts = models.ManyToManyField(Subdistrict, related_name="laos", help_text="The area it serves")
-    # The union of its subdistricts, kept so "is this point in my LAO" is one indexed test.
-    area = models.MultiPolygonField(srid=4326)
+    # The union of its subdistricts, derived when the register is made; who serves a place is decided from
+    # `subdistricts` alone (geography/queries.py).
+    area = models.MultiPolygonField(srid=WGS84)
     generated = models.BooleanField(
         default=False, help_text="Generated from the boundaries: no open register of LAOs exists"
     )

@@ -14,6 +14,7 @@ from folium.elements import JSCSSMixin
 from django.utils.translation import gettext_lazy as _
 from jinja2 import Template
 
+from gis_service.geography.constants import BUDDHIST_ERA_OFFSET
 from gis_service.i18n import in_language
 from gis_service.programmes.models import Status
 from layers.registry import Layer, get_layer, list_layers
@@ -96,6 +97,8 @@ def map_config(lang: str) -> dict:
         "maxZoom": MAX_ZOOM,
         "text": words(lang),
         "statusLabels": {value: in_language(label, lang) for value, label in Status.choices},
+        # Thai readers see years in the Buddhist Era.
+        "buddhistEraOffset": BUDDHIST_ERA_OFFSET,
         "boundaries": {
             "url": _tile_url(base, max(versions[layer.id] for layer in base)),
             "maxNativeZoom": max(layer.maxzoom for layer in base),

@@ -8,11 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-# The DLA programmes began in the 2010s; a site year outside this is a typing error.
-MIN_PROGRAMME_YEAR_CE = 2000
-MAX_PROGRAMME_YEAR_CE = 2100
-MAX_BUDGET_THB = 1_000_000_000
-BE_OFFSET = 543
+from gis_service.geography.constants import BUDDHIST_ERA_OFFSET as BE_OFFSET
+from gis_service.geography.constants import WGS84
+from gis_service.programmes.rules import MAX_BUDGET_THB, MAX_PROGRAMME_YEAR_CE, MIN_PROGRAMME_YEAR_CE
+from gis_service.programmes.validation import validate_site
 
 
 class Status(models.TextChoices):
@@ -89,14 +88,10 @@ class ProgrammeSite(models.Model):
 
     def clean(self) -> None:
         """Run the one validation path shared by the admin, the API and imports."""
-        from gis_service.programmes.validation import validate_site
-
         validate_site(self)
 
     def save(self, *args, **kwargs) -> None:
         """Validate and derive (subdistrict, code, length) before every save."""
-        from gis_service.programmes.validation import validate_site
-
         validate_site(self)
         super().save(*args, **kwargs)
 
@@ -135,7 +130,7 @@ class GroundwaterBank(ProgrammeSite):
         DROUGHT = "drought", _("Drought")
         SALINITY = "salinity", _("Saline or brackish water")
 
-    geom = models.PointField(srid=4326)
+    geom = models.PointField(srid=WGS84)
     system_type = models.CharField(_("system type"), max_length=8, choices=SystemType.choices, default=SystemType.CLOSED)
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.DROUGHT, db_index=True)
     depth_m = models.FloatField(_("depth (m)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(200)])
@@ -165,7 +160,7 @@ class LocalRoad(ProgrammeSite):
         LATERITE = "laterite", _("Laterite")
         GRAVEL = "gravel", _("Gravel")
 
-    geom = models.MultiLineStringField(srid=4326)
+    geom = models.MultiLineStringField(srid=WGS84)
     length_m = models.FloatField(_("length (m)"), editable=False, help_text="Geodesic length on the spheroid, from the geometry")
     surface = models.CharField(_("surface"), max_length=12, choices=Surface.choices, default=Surface.ASPHALT)
     width_m = models.FloatField(_("width (m)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)])
@@ -202,8 +197,8 @@ class Playground(ProgrammeSite):
     CODE_PREFIX = "PLAY"
     GEOMETRY_TYPES = ("Point",)
 
-    geom = models.PointField(srid=4326)
-    footprint = models.PolygonField(srid=4326, null=True, blank=True)
+    geom = models.PointField(srid=WGS84)
+    footprint = models.PolygonField(srid=WGS84, null=True, blank=True)
     child_development_centre = models.CharField(_("child development centre served"), max_length=200, blank=True)
     partner = models.CharField(_("partner"), max_length=200, blank=True, default="Thai Health Promotion Foundation (สสส.)")
     has_creativity = models.BooleanField(PLAYGROUND_STATIONS["creativity"], default=False)
@@ -244,7 +239,7 @@ class EwastePoint(ProgrammeSite):
         CHILD_CENTRE = "child_centre", _("Child development centre")
         COMMUNITY = "community", _("Community")
 
-    geom = models.PointField(srid=4326)
+    geom = models.PointField(srid=WGS84)
     host_type = models.CharField(_("host"), max_length=16, choices=HostType.choices, default=HostType.LAO_OFFICE)
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active until"), null=True, blank=True)
@@ -300,7 +295,7 @@ class ReadingPlace(ProgrammeSite):
         COMMUNITY = "community", _("Community")
         CHILD_CENTRE = "child_centre", _("Child development centre")
 
-    geom = models.PointField(srid=4326)
+    geom = models.PointField(srid=WGS84)
     host = models.CharField(_("host"), max_length=16, choices=Host.choices, default=Host.COMMUNITY, db_index=True)
     books_held = models.PositiveIntegerField(
         _("books held"), default=0, validators=[MinValueValidator(0), MaxValueValidator(20_000)],

@@ -15,6 +15,7 @@ from pygeofilter import ast, values
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
+from gis_service.geography.constants import WGS84
 from layers.crs import Crs
 from layers.ogc.errors import InvalidParameter
 from layers.registry import Layer, Property
@@ -136,7 +137,7 @@ class CqlTranslator:
         if isinstance(node, ast.BBox):
             self._geometry_attribute(node.lhs)
             box = Polygon.from_bbox((node.minx, node.miny, node.maxx, node.maxy))
-            box.srid = 4326
+            box.srid = WGS84
             return Q(**{f"{self.layer.geometry_field}__intersects": box})
         raise InvalidParameter(
             f"The filter uses {type(node).__name__}, which this API does not support: use comparisons, "

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
+from gis_service.geography.constants import WGS84
 from layers.crs import CRS84, SUPPORTED, Crs, find_crs
 from layers.ogc.errors import InvalidParameter, UnknownParameter
 from layers.ogc.filters import parse_cql2, plain_filter
@@ -164,7 +165,7 @@ def parse_bbox(value: str, crs: Crs) -> Polygon:
     if crs.lat_first:
         axis1_min, axis2_min, axis1_max, axis2_max = axis2_min, axis1_min, axis2_max, axis1_max
     # A zero-width bbox still means "features on this line or point": pad it by a hair to keep a polygon.
-    pad = 1e-9 if crs.srid == 4326 else 1e-4
+    pad = 1e-9 if crs.srid == WGS84 else 1e-4
     if axis1_min == axis1_max:
         axis1_min, axis1_max = axis1_min - pad, axis1_max + pad
     if axis2_min == axis2_max:

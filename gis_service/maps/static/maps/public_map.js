@@ -159,7 +159,8 @@ function popupContent(config, programme, feature, places) {
   const rows = [
     [text.code, feature.id],
     [text.status, config.statusLabels[p.status] || p.status],
-    [text.year, config.lang === "th" ? (p.programme_year + 543) + " (" + p.programme_year + ")" : p.programme_year],
+    [text.year, config.lang === "th"
+      ? (p.programme_year + config.buddhistEraOffset) + " (" + p.programme_year + ")" : p.programme_year],
     [text.lao, p.lao_name_th],
     [text.district, places.name(p.district)],
     [text.province, places.name(p.province)],
