@@ -123,6 +123,25 @@ def machine_busy_s() -> float:
     return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_S
 
 
+def cpu_start(server_pid: int) -> dict:
+    """CPU seconds used so far by gunicorn (master and workers), by the database's backends and by the machine."""
+    server_pids = gunicorn_pids(server_pid)
+    return {"server_pids": server_pids, "server": cpu_s_by_pid(server_pids), "db": cpu_s_by_pid(postgres_pids()),
+            "busy": machine_busy_s()}
+
+
+def add_cpu(result: dict, start: dict, busy_s: float) -> dict:
+    """Add to a client's result (client_cpu_s, wall_s) the CPU seconds gunicorn and PostgreSQL used since `start`,
+    and how many cores everything else used, given the machine's busy seconds (machine_busy_s) over the run."""
+    result["server_cpu_s"] = sum(cpu_s_by_pid(start["server_pids"]).values()) - sum(start["server"].values())
+    # Backends opened during the run count from zero.
+    result["db_cpu_s"] = sum(now - start["db"].get(pid, 0.0) for pid, now in cpu_s_by_pid(postgres_pids()).items())
+    # What everything else on the machine (other engineers' work, the bench script's own polling) took meanwhile.
+    ours = result["server_cpu_s"] + result["db_cpu_s"] + result["client_cpu_s"]
+    result["others_cores"] = max(busy_s - ours, 0.0) / result["wall_s"]
+    return result
+
+
 def gunicorn_pids(master_pid: int) -> list[int]:
     """The gunicorn master and its workers."""
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()

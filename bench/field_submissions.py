@@ -36,7 +36,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from field_clients import cpu_s_by_pid, gunicorn_pids, machine_busy_s, postgres_pids, run_python, run_wrk  # noqa: E402
+from field_clients import add_cpu, cpu_start, machine_busy_s, run_python, run_wrk  # noqa: E402
 from gis_service.accounts.models import LaoMembership  # noqa: E402
 from gis_service.fieldwork.models import Submission  # noqa: E402
 from gis_service.geography.models import LAO  # noqa: E402
@@ -115,20 +115,13 @@ def settled_count() -> int:
 def measure(run, server: subprocess.Popen, label: str) -> dict:
     """Run one phase; add the rows it stored and the CPU seconds gunicorn and PostgreSQL spent on it."""
     rows_before = stored_count()
-    server_pids, db_pids = gunicorn_pids(server.pid), postgres_pids()
-    server_cpu, db_cpu, busy = cpu_s_by_pid(server_pids), cpu_s_by_pid(db_pids), machine_busy_s()
+    start = cpu_start(server.pid)
     result = run()
-    busy = machine_busy_s() - busy
+    busy = machine_busy_s() - start["busy"]
     result["label"] = label
     result["rows_added"] = settled_count() - rows_before
-    result["server_cpu_s"] = sum(cpu_s_by_pid(server_pids).values()) - sum(server_cpu.values())
-    # Backends opened during the run count from zero.
-    result["db_cpu_s"] = sum(now - db_cpu.get(pid, 0.0) for pid, now in cpu_s_by_pid(postgres_pids()).items())
     result["load"] = os.getloadavg()[0]
-    # What everything else on the machine (other engineers' work, this script's own polling) took meanwhile.
-    ours = result["server_cpu_s"] + result["db_cpu_s"] + result["client_cpu_s"]
-    result["others_cores"] = max(busy - ours, 0.0) / result["wall_s"]
-    return result
+    return add_cpu(result, start, busy)
 
 
 def report(result: dict, expected_status: int) -> str:

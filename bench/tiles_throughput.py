@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -132,17 +133,22 @@ def run_pgbench(script: Path, clients: int, duration_s: int, database_url: str) 
 
 
 def run_wrk(base: str, paths: list[str], duration_s: int, tmp: Path, connections: int = 8) -> dict:
-    """wrk over the paths (each thread starting at a random place): requests/s, latency, non-2xx."""
+    """wrk over the paths (each thread starting at a random place): requests/s, latency, non-2xx, wrk's CPU time."""
     paths_file, lua = tmp / "paths.txt", tmp / "paths.lua"
     paths_file.write_text("\n".join(paths) + "\n")
     lua.write_text(WRK_LUA)
+    children, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration_s}s", "-s", str(lua), base],
                          env={**os.environ, "TILE_PATHS": str(paths_file)}, capture_output=True, text=True,
                          check=True).stdout
+    wall_s, usage = time.monotonic() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu_s = (usage.ru_utime + usage.ru_stime) - (children.ru_utime + children.ru_stime)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "latency": re.search(r"Latency\s+(\S+)", out).group(1),
-            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0, "load": round(os.getloadavg()[0], 2)}
+            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0, "load": round(os.getloadavg()[0], 2),
+            "wall_s": wall_s, "client_cpu_s": client_cpu_s,
+            "requests": int(re.search(r"(\d+) requests in", out).group(1))}
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
@@ -153,7 +159,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = 60) ->
         try:
             requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or workers still booting
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer")
 
@@ -166,14 +172,21 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def start_ours(port: int, database_url: str, log: Path, **env) -> subprocess.Popen:
-    """Our app under gunicorn as the service runs it (gunicorn.conf.py), 2 workers, persistent connections."""
+def start_ours(port: int, database_url: str, log: Path, tree: Path = REPO, **env) -> subprocess.Popen:
+    """Our app under gunicorn as the service runs it (gunicorn.conf.py), 2 workers, persistent connections.
+
+    `tree` is the code to serve (this checkout, or a commit exported elsewhere): gunicorn runs there with that
+    tree's gunicorn.conf.py, and puts it first on sys.path; the virtualenv is this checkout's."""
     full_env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "CONN_MAX_AGE": "60",
                 "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnop", **env}
-    process = subprocess.Popen([str(REPO / ".venv/bin/gunicorn"), "--config", str(REPO / "gunicorn.conf.py"),
-                                "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)], cwd=REPO, env=full_env,
+    process = subprocess.Popen([str(REPO / ".venv/bin/gunicorn"), "--config", str(tree / "gunicorn.conf.py"),
+                                "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)], cwd=tree, env=full_env,
                                stdout=log.open("w"), stderr=subprocess.STDOUT)
-    wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+    except BaseException:
+        stop(process)
+        raise
     return process
 
 
