@@ -105,7 +105,8 @@ def test_phone_registers_online_and_offline_and_each_arrives_once(live_service, 
         review.click("#send")
         for submission_uuid in uuids:
             card = review.locator(f"section[data-uuid='{submission_uuid}']")
-            expect(card).to_have_count(1)
+            # Sign-in, the page and its queue request take a few seconds when the machine is busy.
+            expect(card).to_have_count(1, timeout=20000)
             # Each card's map (or, without Leaflet's files, its list) shows the submission beside nearby sites.
             expect(card.locator(".leaflet-interactive, ul li").first).to_be_attached()
         review.screenshot(path=str(ARTIFACTS / "field_review_queue.png"), full_page=True)
