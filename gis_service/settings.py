@@ -156,7 +156,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gis_service API",
-    "DESCRIPTION": "DLA programme sites (groundwater banks, local roads, playgrounds, e-waste points).",
+    # The description names the programmes, from the registry (settings cannot import models).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gis_service.programmes.openapi.describe_programmes",
+    ],
     "VERSION": "1.0.0",
 }
 

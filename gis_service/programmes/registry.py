@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.functional import Promise
-from django.utils.text import capfirst
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 
+from gis_service.i18n import english
 from gis_service.programmes.models import (
     PLAYGROUND_STATIONS,
     EwastePoint,
@@ -210,6 +211,11 @@ def programme_for_model(model: type[models.Model]) -> Programme:
 def programme_models() -> list[type[ProgrammeSite]]:
     """The site model of every programme, in declaration order."""
     return [programme.model for programme in PROGRAMMES]
+
+
+def programmes_in_words_en() -> str:
+    """Every programme's plural name in one English phrase, for descriptions ("groundwater banks, ... and ...")."""
+    return get_text_list([english(programme.model._meta.verbose_name_plural) for programme in PROGRAMMES], "and")
 
 
 def dependent_models(programme: Programme) -> list[type[models.Model]]:

@@ -2,7 +2,9 @@
 from django.contrib.gis.db.models import Extent
 from django.db.models import Max, Min
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
+from gis_service.programmes.registry import programmes_in_words_en
 from layers.crs import CRS84_URI, SUPPORTED
 from layers.ogc.base import GEOJSON, HTML, JSON, OPENAPI_JSON, link
 from layers.registry import Layer
@@ -45,8 +47,8 @@ def landing(base: str) -> dict:
     """The landing page document."""
     return {
         "title": "gis_service: DLA programme sites (OGC API – Features)",
-        "description": "Groundwater banks, local roads, playgrounds and e-waste points of Thailand's local "
-                       "administrative organisations, with provinces, districts and subdistricts for reference.",
+        "description": f"{capfirst(programmes_in_words_en())} of Thailand's local administrative organisations, "
+                       "with provinces, districts and subdistricts for reference.",
         "links": [
             link(f"{base}/", "self", JSON, "This document"),
             link(f"{base}/?f=html", "alternate", HTML, "This document as HTML"),
