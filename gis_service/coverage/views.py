@@ -16,10 +16,12 @@ from gis_service.coverage.errors import CoverageError, InvalidInput, NotFound, N
 from gis_service.coverage.jobs import KINDS, answer, is_stale
 from gis_service.coverage.models import CoverageJob, CoverageResult
 from gis_service.coverage.params import CoverageParams, parse_params
+from gis_service.coverage.sources import DEFAULT_LAYER, site_layers
 from gis_service.errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 
 COMMON_PARAMETERS = [
-    OpenApiParameter("layer", str, description="Programme layer: groundwater_banks (default), playgrounds, ewaste_points"),
+    OpenApiParameter("layer", str, enum=sorted(site_layers()), default=DEFAULT_LAYER,
+                     description="Programme layer: every point programme with a coverage radius in the registry"),
     OpenApiParameter("radius_m", float, description="Service radius in metres, above 0 and at most 50,000 (default 1000)"),
     OpenApiParameter("statuses", str, description="Statuses that serve, comma-separated (default operational)"),
     OpenApiParameter("level", str, enum=["province", "district", "subdistrict"], description="Units reported"),
