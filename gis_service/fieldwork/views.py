@@ -80,7 +80,7 @@ class ProgrammesView(FieldAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(tags=["field"], responses={200: OpenApiTypes.OBJECT},
-                   summary="Attribute forms and GPS limits of the four programmes")
+                   summary="Attribute forms and GPS limits of every programme")
     def get(self, request):
         return Response({"programmes": [form_description(p) for p in FIELD_PROGRAMMES.values()]})
 

@@ -1,4 +1,4 @@
-"""The four DLA programmes as spatial models sharing one abstract site base."""
+"""The DLA programmes as spatial models sharing one abstract site base (each declared in registry.py)."""
 import uuid
 
 from django.conf import settings
