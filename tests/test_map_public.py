@@ -64,15 +64,16 @@ class WatchedPage:
 
 def isolated_published_well() -> tuple[str, str, float, float]:
     """A published well with no other programme site within 300 m, so a click can only hit it."""
+    others = " UNION ALL ".join(
+        f"SELECT id, geom, '{p.id}' AS layer FROM {p.model._meta.db_table}" for p in PROGRAMMES
+    )
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(f"""
             SELECT w.code, w.name_en, ST_X(w.geom), ST_Y(w.geom) FROM programmes_groundwaterbank w
             WHERE w.published AND NOT EXISTS (
-              SELECT 1 FROM (SELECT geom FROM programmes_groundwaterbank WHERE id <> w.id
-                             UNION ALL SELECT geom FROM programmes_playground
-                             UNION ALL SELECT geom FROM programmes_ewastepoint
-                             UNION ALL SELECT geom FROM programmes_localroad) o
-              WHERE ST_DWithin(o.geom::geography, w.geom::geography, 300))
+              SELECT 1 FROM ({others}) o
+              WHERE NOT (o.layer = 'groundwater_banks' AND o.id = w.id)
+                AND ST_DWithin(o.geom::geography, w.geom::geography, 300))
             ORDER BY w.code LIMIT 1""")
         return cursor.fetchone()
 
@@ -123,8 +124,8 @@ def test_a_merged_cell_zooms_in_instead_of_opening_a_popup(live_service):
             return {x: sized[0].x + sized[0].width / 2, y: sized[0].y + sized[0].height / 2};
         }""")
         # Other programmes may lie over it: show only the wells for this click.
-        watched.page.evaluate("""for (const id of ['local_roads', 'playgrounds', 'ewaste_points'])
-                                   publicMap.map.removeLayer(publicMap.layers[id]);""")
+        watched.page.evaluate("""for (const id of Object.keys(publicMap.layers))
+                                   if (id !== 'groundwater_banks') publicMap.map.removeLayer(publicMap.layers[id]);""")
         watched.page.mouse.click(box["x"], box["y"])
         watched.page.wait_for_function(f"publicMap.map.getZoom() > {zoom_before}")
         assert watched.page.locator(".pm-popup").count() == 0
