@@ -4,11 +4,20 @@ from django.core.management import call_command
 from django.db import connection
 
 from gis_service.geography.models import Province
-from gis_service.programmes.models import EwasteCollection, EwastePoint, GroundwaterBank, LocalRoad, Playground, Source
+from gis_service.programmes.models import (
+    EwasteCollection,
+    EwastePoint,
+    GroundwaterBank,
+    LocalRoad,
+    Playground,
+    ReadingPlace,
+    Source,
+)
+from gis_service.programmes.registry import PROGRAMMES
 
 pytestmark = pytest.mark.django_db
 
-TABLES = ["programmes_groundwaterbank", "programmes_localroad", "programmes_playground", "programmes_ewastepoint"]
+TABLES = [programme.model._meta.db_table for programme in PROGRAMMES]
 
 
 def scalar(sql: str, params=None):
@@ -22,6 +31,7 @@ def test_exact_programme_counts():
     assert LocalRoad.objects.filter(source=Source.GENERATED).count() == 7_070
     assert Playground.objects.filter(source=Source.GENERATED).count() == 2_419
     assert EwastePoint.objects.filter(source=Source.GENERATED).count() == 1_000
+    assert ReadingPlace.objects.filter(source=Source.GENERATED).count() == 9_102
     assert EwasteCollection.objects.count() > 1_000
 
 
