@@ -84,7 +84,8 @@ def test_the_landing_page_and_the_openapi_documents_name_reading_places(client):
         "/collections/reading_places/items"]["get"]["operationId"]
     schema = client.get("/api/schema/?format=json").json()
     assert "local reading places" in schema["info"]["description"]
-    coverage_layer = next(p for p in schema["paths"]["/api/coverage/units"]["get"]["parameters"] if p["name"] == "layer")
+    parameters = schema["paths"]["/api/coverage/units"]["get"]["parameters"]
+    coverage_layer = next(p for p in parameters if p["name"] == "layer")
     assert "reading_places" in coverage_layer["schema"]["enum"]
 
 
