@@ -293,7 +293,9 @@ class DatasetGenerator:
             return self._date_in(year)
         if isinstance(model_field, (models.IntegerField, models.FloatField, models.DecimalField)):
             low, high = _bounds(model_field)
-            value = self.rng.triangular(low, high, low)
+            # Wide ranges (books held) lean to their lower tenth; narrow ones (days a week) are drawn evenly.
+            mode = low + (high - low) * 0.1 if high - low > 31 else (low + high) / 2
+            value = self.rng.triangular(low, high, mode)
             return round(value) if isinstance(model_field, models.IntegerField) else round(value, 1)
         return model_field.get_default()
 
