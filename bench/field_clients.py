@@ -40,7 +40,8 @@ function done(summary, latency, requests)
     for status, count in pairs(thread:get("statuses")) do io.write(string.format("STATUS %d %d\\n", status, count)) end
   end
   io.write(string.format("REQUESTS %d\\nERRORS %d\\nDURATION_US %d\\nP50_US %d\\nP99_US %d\\n", summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout + summary.errors.status,
     summary.duration, latency:percentile(50), latency:percentile(99)))
 end
 """
@@ -51,22 +52,38 @@ def run_wrk(url: str, headers: dict, bodies: list[str], connections: int, second
     bodies_file, script = tmp / "bodies.jsonl", tmp / "field.lua"
     bodies_file.write_text("\n".join(bodies) + "\n")
     script.write_text(WRK_LUA)
-    env = {**os.environ, "FIELD_BODIES": str(bodies_file), "FIELD_THREADS": "2",
-           "FIELD_AUTHORIZATION": headers["Authorization"]}
-    process = subprocess.Popen(["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s",
-                                "-s", str(script), url], env=env, stdout=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "FIELD_BODIES": str(bodies_file),
+        "FIELD_THREADS": "2",
+        "FIELD_AUTHORIZATION": headers["Authorization"],
+    }
+    process = subprocess.Popen(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s", "-s", str(script), url],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     out = process.stdout.read()
     _, exit_status, usage = os.wait4(process.pid, 0)
     if exit_status != 0:
         raise RuntimeError(f"wrk failed:\n{out}")
-    value = {key: int(number) for key, number in re.findall(r"^(REQUESTS|ERRORS|DURATION_US|P50_US|P99_US) (\d+)$",
-                                                             out, re.M)}
+    value = {
+        key: int(number)
+        for key, number in re.findall(r"^(REQUESTS|ERRORS|DURATION_US|P50_US|P99_US) (\d+)$", out, re.M)
+    }
     statuses: dict[int, int] = {}
     for status, count in re.findall(r"^STATUS (\d+) (\d+)$", out, re.M):
         statuses[int(status)] = statuses.get(int(status), 0) + int(count)
-    return {"statuses": statuses, "requests": value["REQUESTS"], "errors": value["ERRORS"],
-            "wall_s": value["DURATION_US"] / 1e6, "p50_ms": value["P50_US"] / 1000, "p99_ms": value["P99_US"] / 1000,
-            "client_cpu_s": usage.ru_utime + usage.ru_stime}
+    return {
+        "statuses": statuses,
+        "requests": value["REQUESTS"],
+        "errors": value["ERRORS"],
+        "wall_s": value["DURATION_US"] / 1e6,
+        "p50_ms": value["P50_US"] / 1000,
+        "p99_ms": value["P99_US"] / 1000,
+        "client_cpu_s": usage.ru_utime + usage.ru_stime,
+    }
 
 
 def run_python(url: str, headers: dict, bodies: list[str], connections: int, seconds: float, tmp: Path) -> dict:
@@ -100,9 +117,15 @@ def run_python(url: str, headers: dict, bodies: list[str], connections: int, sec
     wall_s = time.monotonic() - began
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     latencies_ms.sort()
-    return {"statuses": statuses, "requests": len(latencies_ms), "errors": 0, "wall_s": wall_s,
-            "p50_ms": statistics.median(latencies_ms), "p99_ms": latencies_ms[int(0.99 * (len(latencies_ms) - 1))],
-            "client_cpu_s": (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)}
+    return {
+        "statuses": statuses,
+        "requests": len(latencies_ms),
+        "errors": 0,
+        "wall_s": wall_s,
+        "p50_ms": statistics.median(latencies_ms),
+        "p99_ms": latencies_ms[int(0.99 * (len(latencies_ms) - 1))],
+        "client_cpu_s": (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime),
+    }
 
 
 def cpu_s_by_pid(pids: list[int]) -> dict[int, float]:
@@ -126,8 +149,12 @@ def machine_busy_s() -> float:
 def cpu_start(server_pid: int) -> dict:
     """CPU seconds used so far by gunicorn (master and workers), by the database's backends and by the machine."""
     server_pids = gunicorn_pids(server_pid)
-    return {"server_pids": server_pids, "server": cpu_s_by_pid(server_pids), "db": cpu_s_by_pid(postgres_pids()),
-            "busy": machine_busy_s()}
+    return {
+        "server_pids": server_pids,
+        "server": cpu_s_by_pid(server_pids),
+        "db": cpu_s_by_pid(postgres_pids()),
+        "busy": machine_busy_s(),
+    }
 
 
 def add_cpu(result: dict, start: dict, busy_s: float) -> dict:

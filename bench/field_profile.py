@@ -27,10 +27,9 @@ import django  # noqa: E402
 
 django.setup()
 
+import field_submissions as bench  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402
-
-import field_submissions as bench  # noqa: E402
 
 from gis_service.fieldwork.models import Submission  # noqa: E402
 

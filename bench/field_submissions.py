@@ -34,9 +34,9 @@ django.setup()
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from field_clients import add_cpu, cpu_start, machine_busy_s, run_python, run_wrk  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from field_clients import add_cpu, cpu_start, machine_busy_s, run_python, run_wrk  # noqa: E402
 from gis_service.accounts.models import LaoMembership  # noqa: E402
 from gis_service.fieldwork.models import Submission  # noqa: E402
 from gis_service.geography.models import LAO  # noqa: E402

@@ -10,7 +10,7 @@ a set of layers changes whenever any of them changes) and do not restart at 1 wh
 is recreated, so a cache directory that outlives a database cannot match a new one by chance.
 """
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 
 from django.db import connection
 
@@ -61,7 +61,11 @@ def version_trigger_sql(table: str) -> str:
     if not table.replace("_", "").isalnum():
         raise ValueError(f"not a plain table name: {table!r}")
     return _TRIGGER_SQL.format(
-        table=table, trigger=trigger_name(table), function=BUMP_FUNCTION, version_table=VERSION_TABLE, sequence=VERSION_SEQUENCE
+        table=table,
+        trigger=trigger_name(table),
+        function=BUMP_FUNCTION,
+        version_table=VERSION_TABLE,
+        sequence=VERSION_SEQUENCE,
     )
 
 
@@ -94,7 +98,7 @@ def layer_tables(layer) -> tuple[str, ...]:
     return tuple(tables)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tables_of(layer_id: str) -> tuple[str, ...]:
     # Keyed on the id: hashing a whole Layer declaration on every request costs more than the lookup.
     from layers.registry import get_layer

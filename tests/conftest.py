@@ -19,6 +19,15 @@ from django.db import connection
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
+# Fixtures that start servers or browsers: a test using one is slow, whatever its module says.
+SLOW_FIXTURES = {"live_service", "fresh_database"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Markers applied by rule: a browser test or one that starts a server is `slow` (the fast default skips it)."""
+    for item in items:
+        if item.get_closest_marker("browser") or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -35,4 +35,6 @@ def programme_model_names() -> list[str]:
 def role_permissions() -> dict[Role, list[str]]:
     """Permission codenames per role, derived from the programme registry."""
     models = programme_model_names()
-    return {role: [f"{action}_{model}" for model in models for action in actions] for role, actions in ROLE_ACTIONS.items()}
+    return {
+        role: [f"{action}_{model}" for model in models for action in actions] for role, actions in ROLE_ACTIONS.items()
+    }

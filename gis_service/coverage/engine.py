@@ -54,8 +54,10 @@ WITH zsites AS (
 ), tiled AS (
   SELECT s.srid, tx, ty, s.g
   FROM zsites s,
-       generate_series(floor((ST_X(s.g) - %(radius_m)s) / {TILE_M})::int, floor((ST_X(s.g) + %(radius_m)s) / {TILE_M})::int) AS tx,
-       generate_series(floor((ST_Y(s.g) - %(radius_m)s) / {TILE_M})::int, floor((ST_Y(s.g) + %(radius_m)s) / {TILE_M})::int) AS ty
+       generate_series(floor((ST_X(s.g) - %(radius_m)s) / {TILE_M})::int,
+                       floor((ST_X(s.g) + %(radius_m)s) / {TILE_M})::int) AS tx,
+       generate_series(floor((ST_Y(s.g) - %(radius_m)s) / {TILE_M})::int,
+                       floor((ST_Y(s.g) + %(radius_m)s) / {TILE_M})::int) AS ty
   WHERE mod(mod(tx + ty, %(parts)s) + %(parts)s, %(parts)s) = %(part)s
 ), merged AS MATERIALIZED (
   SELECT srid, tx, ty, ST_Buffer(ST_Collect(g), %(radius_m)s, {QUAD_SEGS}) AS circles
@@ -63,7 +65,8 @@ WITH zsites AS (
 ), clipped AS MATERIALIZED (
   SELECT srid, CASE WHEN circles @ tile THEN circles
                     ELSE ST_CollectionExtract(ST_Intersection(circles, tile), 3) END AS cover
-  FROM (SELECT srid, circles, ST_MakeEnvelope(tx * {TILE_M}, ty * {TILE_M}, (tx + 1) * {TILE_M}, (ty + 1) * {TILE_M}, srid) AS tile
+  FROM (SELECT srid, circles,
+               ST_MakeEnvelope(tx * {TILE_M}, ty * {TILE_M}, (tx + 1) * {TILE_M}, (ty + 1) * {TILE_M}, srid) AS tile
         FROM merged) AS framed
 )
 SELECT srid, ST_SetSRID(ST_Subdivide(cover, 256), 0) AS piece FROM clipped WHERE NOT ST_IsEmpty(cover);
@@ -180,8 +183,9 @@ def ensure_metric_units() -> None:
         )
 
 
-def build_cover(cursor, sites: SiteSelection, radius_m: float, aoi_ewkb: bytes | None = None,
-                part: int = 0, parts: int = 1) -> None:
+def build_cover(
+    cursor, sites: SiteSelection, radius_m: float, aoi_ewkb: bytes | None = None, part: int = 0, parts: int = 1
+) -> None:
     """Create the temporary table of disjoint cover pieces (UTM, SRID 0) for this transaction.
 
     With parts > 1 only the tiles of one part (a checkerboard share) are built: the parts' pieces
@@ -197,8 +201,9 @@ def build_cover(cursor, sites: SiteSelection, radius_m: float, aoi_ewkb: bytes |
 
 
 @contextmanager
-def cover(sites: SiteSelection, radius_m: float, aoi_ewkb: bytes | None = None,
-          part: int = 0, parts: int = 1) -> Iterator:
+def cover(
+    sites: SiteSelection, radius_m: float, aoi_ewkb: bytes | None = None, part: int = 0, parts: int = 1
+) -> Iterator:
     """A cursor in a transaction holding the cover pieces of these sites (limited to those reaching the area)."""
     ensure_metric_units()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -218,8 +223,9 @@ def reach_area(subdistrict_ids: list[int] | None, clip_ewkb: bytes | None) -> by
     return clip_ewkb if clip_ewkb is not None else _envelope_of(subdistrict_ids)
 
 
-def covered_areas(cursor, sites: SiteSelection, subdistrict_ids: list[int] | None,
-                  clip_ewkb: bytes | None) -> list[UnitArea]:
+def covered_areas(
+    cursor, sites: SiteSelection, subdistrict_ids: list[int] | None, clip_ewkb: bytes | None
+) -> list[UnitArea]:
     """Land and covered area of each unit, measured against the cover built on this cursor."""
     sql, params = units_sql(subdistrict_ids, clip_ewkb)
     cursor.execute(COVERED_SQL.format(units=sql), params)
@@ -241,8 +247,10 @@ def unit_areas(
     with ThreadPoolExecutor(max_workers=parts) as pool:
         shares = list(pool.map(lambda part: _covered_share(sites, radius_m, part, parts), range(parts)))
     counts = serving_site_counts(sites)
-    return [UnitArea(sid, area, min(sum(share[sid][1] for share in shares), area), counts.get(sid, 0))
-            for sid, (area, _) in shares[0].items()]
+    return [
+        UnitArea(sid, area, min(sum(share[sid][1] for share in shares), area), counts.get(sid, 0))
+        for sid, (area, _) in shares[0].items()
+    ]
 
 
 def _covered_share(sites: SiteSelection, radius_m: float, part: int, parts: int) -> dict[int, tuple[float, float]]:
@@ -272,7 +280,9 @@ def serving_site_counts(sites: SiteSelection, clip_ewkb: bytes | None = None) ->
     if clip_ewkb is not None:
         within, params["aoi"] = "AND ST_Intersects(s.geom, ST_GeomFromEWKB(%(aoi)s))", clip_ewkb
     with connection.cursor() as cursor:
-        cursor.execute(SITES_PER_UNIT_SQL.format(table=sites.table, published=sites.published_sql, within=within), params)
+        cursor.execute(
+            SITES_PER_UNIT_SQL.format(table=sites.table, published=sites.published_sql, within=within), params
+        )
         return dict(cursor.fetchall())
 
 
@@ -291,7 +301,10 @@ def _envelope_of(subdistrict_ids: list[int] | None) -> bytes | None:
 
 
 def unit_gaps(
-    sites: SiteSelection, radius_m: float, subdistrict_ids: list[int] | None, clip_ewkb: bytes | None,
+    sites: SiteSelection,
+    radius_m: float,
+    subdistrict_ids: list[int] | None,
+    clip_ewkb: bytes | None,
     min_gap_m2: float = 0.0,
 ) -> list[tuple[int, float, str]]:
     """Uncovered land per unit: (subdistrict id, uncovered m², GeoJSON geometry in lon/lat)."""
@@ -316,7 +329,7 @@ def repair_areas(
     with cover(serving, radius_m, _expanded(reach_area(subdistrict_ids, clip_ewkb), radius_m)) as cursor:
         cursor.execute(sql, params)
         columns = ["id", "code", "name_th", "name_en", "subdistrict_id", "lon", "lat", "reach_m2", "covered_m2"]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _expanded(ewkb: bytes | None, radius_m: float) -> bytes | None:
@@ -324,5 +337,7 @@ def _expanded(ewkb: bytes | None, radius_m: float) -> bytes | None:
     if ewkb is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT ST_AsEWKB(ST_Expand(ST_Envelope(ST_GeomFromEWKB(%s)), %s))", [ewkb, reach_degrees(radius_m)])
+        cursor.execute(
+            "SELECT ST_AsEWKB(ST_Expand(ST_Envelope(ST_GeomFromEWKB(%s)), %s))", [ewkb, reach_degrees(radius_m)]
+        )
         return bytes(cursor.fetchone()[0])

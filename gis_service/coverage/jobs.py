@@ -54,22 +54,47 @@ def _grid_cells(params: CoverageParams) -> float:
 
 KINDS: dict[str, Kind] = {
     # Per-unit figures need the national measurement (for the nation's summary): quick once it is cached.
-    "units": Kind("units", "application/json", lambda p, pr: _json(reports.units_report(p, pr)),
-                  lambda p: reports.base_is_cached(p) and (not p.population or _subdistricts_in(p) <= INLINE_SUBDISTRICTS),
-                  "coverage_units.json"),
-    "gaps": Kind("gaps", "application/geo+json", lambda p, pr: _json(reports.gaps_geojson(p, pr)),
-                 lambda p: _subdistricts_in(p) <= INLINE_SUBDISTRICTS, "coverage_gaps.geojson"),
-    "proposals": Kind("proposals", "application/geo+json", lambda p, pr: _json(planning.proposals(p, pr)),
-                      lambda p: _grid_cells(p) <= INLINE_GRID_CELLS, "proposed_sites.geojson"),
-    "repairs": Kind("repairs", "application/json", lambda p, pr: _json(planning.repairs(p, pr)),
-                    lambda p: _subdistricts_in(p) <= INLINE_SUBDISTRICTS, "repair_priorities.json"),
-    "distance": Kind("distance", "image/tiff; application=geotiff", planning.distance_geotiff,
-                     lambda p: _grid_cells(p) <= INLINE_GRID_CELLS, "distance_to_service.tif"),
+    "units": Kind(
+        "units",
+        "application/json",
+        lambda p, pr: _json(reports.units_report(p, pr)),
+        lambda p: reports.base_is_cached(p) and (not p.population or _subdistricts_in(p) <= INLINE_SUBDISTRICTS),
+        "coverage_units.json",
+    ),
+    "gaps": Kind(
+        "gaps",
+        "application/geo+json",
+        lambda p, pr: _json(reports.gaps_geojson(p, pr)),
+        lambda p: _subdistricts_in(p) <= INLINE_SUBDISTRICTS,
+        "coverage_gaps.geojson",
+    ),
+    "proposals": Kind(
+        "proposals",
+        "application/geo+json",
+        lambda p, pr: _json(planning.proposals(p, pr)),
+        lambda p: _grid_cells(p) <= INLINE_GRID_CELLS,
+        "proposed_sites.geojson",
+    ),
+    "repairs": Kind(
+        "repairs",
+        "application/json",
+        lambda p, pr: _json(planning.repairs(p, pr)),
+        lambda p: _subdistricts_in(p) <= INLINE_SUBDISTRICTS,
+        "repair_priorities.json",
+    ),
+    "distance": Kind(
+        "distance",
+        "image/tiff; application=geotiff",
+        planning.distance_geotiff,
+        lambda p: _grid_cells(p) <= INLINE_GRID_CELLS,
+        "distance_to_service.tif",
+    ),
 }
 
 
-def compute_and_store(kind: Kind, params: CoverageParams, key: str,
-                      progress: reports.Progress = reports.no_progress) -> CoverageResult:
+def compute_and_store(
+    kind: Kind, params: CoverageParams, key: str, progress: reports.Progress = reports.no_progress
+) -> CoverageResult:
     """Compute a result now and keep it in the cache."""
     started = time.monotonic()
     payload = kind.compute(params, progress)
@@ -89,12 +114,14 @@ def answer(kind: Kind, params: CoverageParams, force_job: bool = False) -> tuple
 
 def start_job(kind: Kind, params: CoverageParams, key: str) -> CoverageJob:
     """A job for this result: the one already queued or running, or a new one with its worker started."""
-    running = CoverageJob.objects.filter(result_key=key, state__in=[CoverageJob.State.QUEUED,
-                                                                   CoverageJob.State.RUNNING]).first()
+    running = CoverageJob.objects.filter(
+        result_key=key, state__in=[CoverageJob.State.QUEUED, CoverageJob.State.RUNNING]
+    ).first()
     if running is not None and not is_stale(running):
         return running
-    job = CoverageJob.objects.create(kind=kind.name, params=params.as_dict(), result_key=key,
-                                     message="waiting for a worker")
+    job = CoverageJob.objects.create(
+        kind=kind.name, params=params.as_dict(), result_key=key, message="waiting for a worker"
+    )
     transaction.on_commit(lambda: spawn_worker(job))
     return job
 
@@ -106,8 +133,12 @@ def spawn_worker(job: CoverageJob) -> None:
     with open(log_dir / f"{job.id}.log", "ab") as log:
         process = subprocess.Popen(
             [sys.executable, str(settings.BASE_DIR / "manage.py"), "coverage_worker", str(job.id)],
-            cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, env=os.environ.copy(),
+            cwd=settings.BASE_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=os.environ.copy(),
         )
     CoverageJob.objects.filter(id=job.id).update(worker_pid=process.pid)
 
@@ -127,18 +158,25 @@ def run_job(job_id: str) -> CoverageJob:
     params = CoverageParams.from_dict(job.params)
 
     def progress(share: float, message: str) -> None:
-        CoverageJob.objects.filter(id=job.id).update(progress=min(max(share, 0.0), 0.99), message=message[:300],
-                                                     updated_at=timezone.now())
+        CoverageJob.objects.filter(id=job.id).update(
+            progress=min(max(share, 0.0), 0.99), message=message[:300], updated_at=timezone.now()
+        )
 
-    CoverageJob.objects.filter(id=job.id).update(state=CoverageJob.State.RUNNING, message="started",
-                                                 worker_pid=os.getpid(), updated_at=timezone.now())
+    CoverageJob.objects.filter(id=job.id).update(
+        state=CoverageJob.State.RUNNING, message="started", worker_pid=os.getpid(), updated_at=timezone.now()
+    )
     try:
         hit = cache.lookup(job.result_key) or compute_and_store(kind, params, job.result_key, progress)
     except Exception as exc:  # a job must always end in a state a person can read
-        CoverageJob.objects.filter(id=job.id).update(state=CoverageJob.State.FAILED, error=f"{type(exc).__name__}: {exc}",
-                                                     message="failed", updated_at=timezone.now())
+        CoverageJob.objects.filter(id=job.id).update(
+            state=CoverageJob.State.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            message="failed",
+            updated_at=timezone.now(),
+        )
         raise
-    CoverageJob.objects.filter(id=job.id).update(state=CoverageJob.State.DONE, progress=1.0,
-                                                 message=f"done in {hit.compute_s:.1f} s", updated_at=timezone.now())
+    CoverageJob.objects.filter(id=job.id).update(
+        state=CoverageJob.State.DONE, progress=1.0, message=f"done in {hit.compute_s:.1f} s", updated_at=timezone.now()
+    )
     job.refresh_from_db()
     return job

@@ -19,6 +19,9 @@ class CoverageResult(models.Model):
     class Meta:
         indexes = [models.Index(fields=["kind", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key[:12]}"
+
 
 class CoverageJob(models.Model):
     """A computation too long for one request: run by a worker process, its progress polled."""
@@ -44,6 +47,9 @@ class CoverageJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.id} ({self.state})"
+
 
 class MetricUnit(models.Model):
     """A subdistrict projected into its UTM zone (47N or 48N by longitude), derived from the boundaries.
@@ -58,3 +64,6 @@ class MetricUnit(models.Model):
 
     class Meta:
         db_table = "coverage_metric_unit"
+
+    def __str__(self) -> str:
+        return f"{self.subdistrict_id} in EPSG:{self.srid}"

@@ -8,9 +8,9 @@ import numpy as np
 import rasterio
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
+from rasterio.enums import Resampling
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
-from rasterio.enums import Resampling
 from rasterio.warp import reproject
 from rasterio.warp import transform as transform_points
 from scipy.spatial import cKDTree
@@ -18,11 +18,19 @@ from scipy.spatial import cKDTree
 from gis_service.coverage import engine, population
 from gis_service.coverage.params import CoverageParams
 from gis_service.coverage.reports import (
-    M2_PER_KM2, Progress, area_bounds, area_scope, cover_in_grid, grid_envelope, no_progress, site_selection,
+    M2_PER_KM2,
+    Progress,
+    area_bounds,
+    area_scope,
+    cover_in_grid,
+    grid_envelope,
+    no_progress,
+    site_selection,
     subdistrict_places,
 )
 from gis_service.geography import queries
-from gis_service.geography.constants import WGS84, epsg as epsg_name
+from gis_service.geography.constants import WGS84
+from gis_service.geography.constants import epsg as epsg_name
 
 MAX_GRID_CELLS = 20_000_000
 DISTANCE_NODATA = -1.0
@@ -77,7 +85,9 @@ def utm_grid(params: CoverageParams) -> tuple[population.PopulationGrid, np.ndar
     transform = from_origin(x0, y1, res, res)
     grid = population.PopulationGrid(np.full((height, width), res * res / M2_PER_KM2), transform,
                                      rasterio.crs.CRS.from_epsg(epsg))
-    land = rasterize([(geometry, 1)], out_shape=(height, width), transform=transform, fill=0, dtype="uint8").astype(bool)
+    land = rasterize([(geometry, 1)], out_shape=(height, width), transform=transform, fill=0, dtype="uint8").astype(
+        bool
+    )
     return grid, land
 
 
@@ -107,8 +117,15 @@ def _people_in_utm(source: population.PopulationGrid, params: CoverageParams) ->
     grid, land = utm_grid(params)
     people = np.zeros(grid.shape, dtype="float64")
     if source.people.size:
-        reproject(source.people, people, src_transform=source.transform, src_crs=source.crs,
-                  dst_transform=grid.transform, dst_crs=grid.crs, resampling=Resampling.sum)
+        reproject(
+            source.people,
+            people,
+            src_transform=source.transform,
+            src_crs=source.crs,
+            dst_transform=grid.transform,
+            dst_crs=grid.crs,
+            resampling=Resampling.sum,
+        )
     grid.people = np.where(np.isfinite(people) & (people > 0), people, 0.0) * land
     return grid, land
 
@@ -130,8 +147,12 @@ def disk_offsets(grid: population.PopulationGrid, radius_m: float) -> list[tuple
     """Cell offsets whose centres lie within the radius of a cell centre (projected grids in metres)."""
     x_res, y_res = abs(grid.transform.a), abs(grid.transform.e)
     reach_x, reach_y = int(radius_m // x_res), int(radius_m // y_res)
-    return [(dr, dc) for dr in range(-reach_y, reach_y + 1) for dc in range(-reach_x, reach_x + 1)
-            if (dr * y_res) ** 2 + (dc * x_res) ** 2 <= radius_m ** 2]
+    return [
+        (dr, dc)
+        for dr in range(-reach_y, reach_y + 1)
+        for dc in range(-reach_x, reach_x + 1)
+        if (dr * y_res) ** 2 + (dc * x_res) ** 2 <= radius_m**2
+    ]
 
 
 def _shifted_sum(values: np.ndarray, offsets: list[tuple[int, int]], out: np.ndarray) -> np.ndarray:
@@ -142,7 +163,7 @@ def _shifted_sum(values: np.ndarray, offsets: list[tuple[int, int]], out: np.nda
         r0, r1 = max(0, -dr), min(height, height - dr)
         c0, c1 = max(0, -dc), min(width, width - dc)
         if r0 < r1 and c0 < c1:
-            out[r0:r1, c0:c1] += values[r0 + dr:r1 + dr, c0 + dc:c1 + dc]
+            out[r0:r1, c0:c1] += values[r0 + dr : r1 + dr, c0 + dc : c1 + dc]
     return out
 
 
@@ -176,7 +197,7 @@ def proposals(params: CoverageParams, progress: Progress = no_progress) -> dict:
         w0, w1 = max(0, r0 - reach[0]), min(grid.shape[0], r1 + reach[0])
         v0, v1 = max(0, c0 - reach[1]), min(grid.shape[1], c1 + reach[1])
         local = _shifted_sum(uncovered[w0:w1, v0:v1], offsets, np.zeros((w1 - w0, v1 - v0)))
-        gains[r0:r1, c0:c1] = local[r0 - w0:r1 - w0, c0 - v0:c1 - v0]
+        gains[r0:r1, c0:c1] = local[r0 - w0 : r1 - w0, c0 - v0 : c1 - v0]
         progress(0.4 + 0.55 * rank / params.count, f"picked site {rank} of {params.count}")
     return _proposal_features(params, grid, picks, unit, float(grid.people.sum()), float(uncovered.sum()))
 
@@ -186,15 +207,28 @@ def _proposal_features(params, grid, picks, unit, total_demand, left_uncovered) 
     if picks:
         xs, ys = cell_centres(grid, np.array([p[1] for p in picks]), np.array([p[2] for p in picks]))
         lons, lats = transform_points(grid.crs, epsg_name(WGS84), xs.tolist(), ys.tolist())
-    for (rank, _, _, gain), lon, lat in zip(picks, *(([lons, lats]) if picks else ([], []))):
+    for (rank, _, _, gain), lon, lat in zip(picks, *(([lons, lats]) if picks else ([], [])), strict=True):
         cumulative += gain
-        features.append({
-            "type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-            "properties": {"rank": rank, f"marginal_gain_{unit}": round(gain, 3),
-                           f"cumulative_gain_{unit}": round(cumulative, 3)},
-        })
-    return {"type": "FeatureCollection", "name": "proposed_sites", "inputs": params.as_dict(), "gain_unit": unit,
-            "total_demand": round(total_demand, 3), "uncovered_after": round(left_uncovered, 3), "features": features}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {
+                    "rank": rank,
+                    f"marginal_gain_{unit}": round(gain, 3),
+                    f"cumulative_gain_{unit}": round(cumulative, 3),
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "name": "proposed_sites",
+        "inputs": params.as_dict(),
+        "gain_unit": unit,
+        "total_demand": round(total_demand, 3),
+        "uncovered_after": round(left_uncovered, 3),
+        "features": features,
+    }
 
 
 def repairs(params: CoverageParams, progress: Progress = no_progress) -> dict:
@@ -226,16 +260,17 @@ def _repair_people(params: CoverageParams, rows: list[dict]) -> None:
     uncovered = np.where(covered, 0.0, grid.people)
     xs, ys = transform_points(epsg_name(WGS84), grid.crs, [r["lon"] for r in rows], [r["lat"] for r in rows])
     inverse = ~grid.transform
-    for row, x, y in zip(rows, xs, ys):
+    for row, x, y in zip(rows, xs, ys, strict=True):
         col_f, row_f = inverse @ (x, y)
         r0, c0 = int(row_f), int(col_f)
         span = int(params.radius_m // min(abs(grid.transform.a), abs(grid.transform.e))) + 1
-        rr, cc = np.mgrid[max(0, r0 - span):min(grid.shape[0], r0 + span + 1),
-                          max(0, c0 - span):min(grid.shape[1], c0 + span + 1)]
+        rr, cc = np.mgrid[
+            max(0, r0 - span) : min(grid.shape[0], r0 + span + 1), max(0, c0 - span) : min(grid.shape[1], c0 + span + 1)
+        ]
         if rr.size == 0:
             continue
         cx, cy = cell_centres(grid, rr.ravel(), cc.ravel())
-        near = (cx - x) ** 2 + (cy - y) ** 2 <= params.radius_m ** 2
+        near = (cx - x) ** 2 + (cy - y) ** 2 <= params.radius_m**2
         row["people_regaining_access"] = round(float(uncovered[rr.ravel()[near], cc.ravel()[near]].sum()), 2)
 
 
@@ -247,7 +282,8 @@ def distance_geotiff(params: CoverageParams, progress: Progress = no_progress) -
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(s.geom, %s) AS p FROM {sites.table} s "
-            f"WHERE s.status = ANY(%s) {sites.published_sql}) AS projected", [grid.epsg, list(sites.statuses)],
+            f"WHERE s.status = ANY(%s) {sites.published_sql}) AS projected",
+            [grid.epsg, list(sites.statuses)],
         )
         points = np.array(cursor.fetchall(), dtype=float).reshape(-1, 2)
     progress(0.3, "measuring distances")
@@ -258,14 +294,30 @@ def distance_geotiff(params: CoverageParams, progress: Progress = no_progress) -
         nearest_m, _ = cKDTree(points).query(np.column_stack([xs, ys]), k=1)
         distance[rows, cols] = nearest_m.astype("float32")
     buffer = io.BytesIO()
-    profile = {"driver": "GTiff", "height": grid.shape[0], "width": grid.shape[1], "count": 1, "dtype": "float32",
-               "crs": grid.crs, "transform": grid.transform, "nodata": DISTANCE_NODATA, "compress": "deflate",
-               "tiled": True, "blockxsize": 256, "blockysize": 256}
+    profile = {
+        "driver": "GTiff",
+        "height": grid.shape[0],
+        "width": grid.shape[1],
+        "count": 1,
+        "dtype": "float32",
+        "crs": grid.crs,
+        "transform": grid.transform,
+        "nodata": DISTANCE_NODATA,
+        "compress": "deflate",
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+    }
     with rasterio.MemoryFile() as memfile:
         with memfile.open(**profile) as dataset:
             dataset.write(distance, 1)
-            dataset.update_tags(units="metres", layer=params.layer, radius_m=str(params.radius_m),
-                                statuses=",".join(params.statuses), description="distance to nearest serving site")
+            dataset.update_tags(
+                units="metres",
+                layer=params.layer,
+                radius_m=str(params.radius_m),
+                statuses=",".join(params.statuses),
+                description="distance to nearest serving site",
+            )
         buffer.write(memfile.read())
     progress(1.0, "done")
     return buffer.getvalue()

@@ -20,9 +20,16 @@ from gis_service.coverage.sources import DEFAULT_LAYER, site_layers
 from gis_service.errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 
 COMMON_PARAMETERS = [
-    OpenApiParameter("layer", str, enum=sorted(site_layers()), default=DEFAULT_LAYER,
-                     description="Programme layer: every point programme with a coverage radius in the registry"),
-    OpenApiParameter("radius_m", float, description="Service radius in metres, above 0 and at most 50,000 (default 1000)"),
+    OpenApiParameter(
+        "layer",
+        str,
+        enum=sorted(site_layers()),
+        default=DEFAULT_LAYER,
+        description="Programme layer: every point programme with a coverage radius in the registry",
+    ),
+    OpenApiParameter(
+        "radius_m", float, description="Service radius in metres, above 0 and at most 50,000 (default 1000)"
+    ),
     OpenApiParameter("statuses", str, description="Statuses that serve, comma-separated (default operational)"),
     OpenApiParameter("level", str, enum=["province", "district", "subdistrict"], description="Units reported"),
     OpenApiParameter("area", str, description="Area of interest: a province, district or subdistrict code (TH90)"),
@@ -55,10 +62,14 @@ def job_body(job: CoverageJob, request: HttpRequest) -> dict:
     """The JSON a job is described with."""
     state = CoverageJob.State.FAILED if is_stale(job) else job.state
     body = {
-        "job": str(job.id), "kind": job.kind, "state": state, "progress": round(job.progress, 3),
+        "job": str(job.id),
+        "kind": job.kind,
+        "state": state,
+        "progress": round(job.progress, 3),
         "message": job.message if not is_stale(job) else "the worker stopped: start the computation again",
         "status_url": request.build_absolute_uri(reverse("coverage-job", args=[job.id])),
-        "created_at": job.created_at.isoformat(), "updated_at": job.updated_at.isoformat(),
+        "created_at": job.created_at.isoformat(),
+        "updated_at": job.updated_at.isoformat(),
     }
     if state == CoverageJob.State.DONE:
         body["result_url"] = request.build_absolute_uri(reverse("coverage-job-result", args=[job.id]))
@@ -110,13 +121,18 @@ class ResultView(CoverageAPIView):
         return result_response(outcome, self.kind, request.query_params.get("download") in ("1", "true"), state)
 
 
-
 def _schema(kind: str, summary: str, media: str):
     return extend_schema(
-        summary=summary, parameters=COMMON_PARAMETERS, tags=["coverage"], operation_id=None,
+        summary=summary,
+        parameters=COMMON_PARAMETERS,
+        tags=["coverage"],
+        operation_id=None,
         request={"multipart/form-data": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
-        responses={(200, media): OpenApiTypes.BINARY if "tiff" in media else OpenApiTypes.OBJECT,
-                   202: JOB_ACCEPTED, 400: BAD_INPUT},
+        responses={
+            (200, media): OpenApiTypes.BINARY if "tiff" in media else OpenApiTypes.OBJECT,
+            202: JOB_ACCEPTED,
+            400: BAD_INPUT,
+        },
     )
 
 
@@ -138,21 +154,28 @@ UnitsView = make_result_view("units", "Coverage by administrative unit, least co
 GapsView = make_result_view("gaps", "Uncovered land of each unit (GeoJSON)", "application/geo+json")
 ProposalsView = make_result_view("proposals", "Where to build next: greedy maximum coverage", "application/geo+json")
 RepairsView = make_result_view("repairs", "Sites needing repair, most crucial first", "application/json")
-DistanceView = make_result_view("distance", "Distance to the nearest serving site (GeoTIFF)",
-                                "image/tiff; application=geotiff")
+DistanceView = make_result_view(
+    "distance", "Distance to the nearest serving site (GeoTIFF)", "image/tiff; application=geotiff"
+)
 
 
 class UnitsCsvView(CoverageAPIView):
     """The per-unit table as CSV (a spreadsheet download of the units result)."""
 
-    @extend_schema(summary="Coverage by administrative unit as CSV", parameters=COMMON_PARAMETERS, tags=["coverage"],
-                   responses={(200, "text/csv"): OpenApiTypes.STR, 202: JOB_ACCEPTED, 400: BAD_INPUT})
+    @extend_schema(
+        summary="Coverage by administrative unit as CSV",
+        parameters=COMMON_PARAMETERS,
+        tags=["coverage"],
+        responses={(200, "text/csv"): OpenApiTypes.STR, 202: JOB_ACCEPTED, 400: BAD_INPUT},
+    )
     def get(self, request):
         outcome, state = answer(KINDS["units"], request_params(request))
         if isinstance(outcome, CoverageJob):
             body = job_body(outcome, request)
             return JsonResponse(body, status=202, headers={"Location": body["status_url"]})
-        response = HttpResponse(reports.units_csv(json.loads(bytes(outcome.payload))), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            reports.units_csv(json.loads(bytes(outcome.payload))), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="coverage_units.csv"'
         response["X-Coverage-Cache"] = state
         return response
@@ -168,8 +191,11 @@ def _job(job_id: uuid.UUID) -> CoverageJob:
 class JobView(CoverageAPIView):
     """A job's state and progress."""
 
-    @extend_schema(summary="A coverage job's state and progress", tags=["coverage"],
-                   responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No such job")})
+    @extend_schema(
+        summary="A coverage job's state and progress",
+        tags=["coverage"],
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No such job")},
+    )
     def get(self, request, job_id: uuid.UUID):
         return JsonResponse(job_body(_job(job_id), request))
 
@@ -177,9 +203,15 @@ class JobView(CoverageAPIView):
 class JobResultView(CoverageAPIView):
     """A finished job's result."""
 
-    @extend_schema(summary="A finished coverage job's result", tags=["coverage"],
-                   responses={200: OpenApiTypes.BINARY, 404: OpenApiResponse(description="No such job"),
-                              409: OpenApiResponse(description="Not finished (or failed)")})
+    @extend_schema(
+        summary="A finished coverage job's result",
+        tags=["coverage"],
+        responses={
+            200: OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such job"),
+            409: OpenApiResponse(description="Not finished (or failed)"),
+        },
+    )
     def get(self, request, job_id: uuid.UUID):
         job = _job(job_id)
         if job.state != CoverageJob.State.DONE:
@@ -194,15 +226,22 @@ class JobResultView(CoverageAPIView):
 class RastersView(CoverageAPIView):
     """Population rasters: the shipped ones, and uploading a GeoTIFF to use by reference."""
 
-    @extend_schema(summary="Population rasters the service ships", tags=["coverage"], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Population rasters the service ships", tags=["coverage"], responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request):
-        rasters = [{"id": key, "title_en": info["title_en"], "title_th": info["title_th"]}
-                   for key, info in population.KNOWN_RASTERS.items()]
+        rasters = [
+            {"id": key, "title_en": info["title_en"], "title_th": info["title_th"]}
+            for key, info in population.KNOWN_RASTERS.items()
+        ]
         return JsonResponse({"rasters": rasters}, json_dumps_params={"ensure_ascii": False})
 
-    @extend_schema(summary="Upload a population GeoTIFF (field population_file); returns its reference",
-                   tags=["coverage"], request={"multipart/form-data": OpenApiTypes.OBJECT},
-                   responses={201: OpenApiTypes.OBJECT, 400: BAD_INPUT})
+    @extend_schema(
+        summary="Upload a population GeoTIFF (field population_file); returns its reference",
+        tags=["coverage"],
+        request={"multipart/form-data": OpenApiTypes.OBJECT},
+        responses={201: OpenApiTypes.OBJECT, 400: BAD_INPUT},
+    )
     def post(self, request):
         upload = request.FILES.get("population_file")
         if upload is None:

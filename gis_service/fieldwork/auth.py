@@ -15,7 +15,7 @@ from gis_service.prepared import run_prepared
 
 @cache
 def token_sql() -> tuple[str, list[str]]:
-    """The statement (for PREPARE) reading a token's user (every concrete field) and group names, and the field names."""
+    """The statement (for PREPARE) reading a token's user (all concrete fields) and groups, and the field names."""
     user_fields = User._meta.concrete_fields
     columns = ", ".join(f'u."{field.column}"' for field in user_fields)
     membership = User.groups.through._meta.db_table

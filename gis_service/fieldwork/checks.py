@@ -125,7 +125,7 @@ def refuse_invalid_site(exc: ValidationError, site: ProgrammeSite) -> Refused:
     with translation.override("th"):
         thai_messages = exc.message_dict
     for field, messages in exc.message_dict.items():
-        for message, message_th in zip(messages, thai_messages.get(field, messages)):
+        for message, message_th in zip(messages, thai_messages.get(field, messages), strict=True):
             problems.append(Refused(
                 format_lazy(pgettext_lazy("invalid site attribute", "{attribute}: {problem}"),
                             attribute=by_language(field, attribute_label(type(site), field)),
@@ -148,7 +148,7 @@ def build_new_site(programme: FieldProgramme, attributes: dict, geometry: GEOSGe
         set_geometry(site, geometry)
         validate_site(site)
     except ValidationError as exc:
-        raise refuse_invalid_site(exc, site)
+        raise refuse_invalid_site(exc, site) from exc
     return site
 
 
@@ -162,7 +162,7 @@ def apply_inspection(programme: FieldProgramme, site: ProgrammeSite, attributes:
     try:
         validate_site(site)
     except ValidationError as exc:
-        raise refuse_invalid_site(exc, site)
+        raise refuse_invalid_site(exc, site) from exc
     return site
 
 

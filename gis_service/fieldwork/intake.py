@@ -29,7 +29,6 @@ from gis_service.fieldwork.rows import insert_with_first_event
 from gis_service.geography.geometry_input import WRONG_TYPE, GeometryInputError, point_at, read_geometry
 from gis_service.geography.queries import serving_lao_ids
 
-
 # Everything that makes up a submission's content, photos aside (they are hashed by their bytes).
 HASHED_FIELDS = ["uuid", "programme", "kind", "site", "longitude", "latitude", "accuracy_m", "accuracy_note",
                  "altitude_m", "captured_at", "attributes", "line", "lao", "note"]
@@ -52,7 +51,7 @@ def content_sha256(user: User, data: dict, photo_hashes: list[str]) -> str:
     # Hashed under the id the field API used before ids were unified, so a phone resending a submission
     # stored before then (under either id) is still recognised as a resend, not a reused UUID.
     canonical["programme"] = HASHED_PROGRAMME_ID.get(data.get("programme"), data.get("programme"))
-    canonical["captured_at"] = data["captured_at"].astimezone(dt.timezone.utc).isoformat()
+    canonical["captured_at"] = data["captured_at"].astimezone(dt.UTC).isoformat()
     canonical["officer"] = user.pk
     canonical["photos"] = photo_hashes
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()

@@ -13,7 +13,21 @@ from gis_service.geography.models import LAO
 BANGKOK_CODE = "TH10"
 PATTAYA_SUBDISTRICTS = ("TH200402", "TH200408")  # Nong Prue and Na Kluea, Bang Lamung
 # Provincial seats large enough to be city municipalities (เทศบาลนคร).
-CITY_PROVINCES = ("TH30", "TH40", "TH41", "TH50", "TH65", "TH83", "TH90", "TH34", "TH80", "TH12", "TH11", "TH20", "TH84")
+CITY_PROVINCES = (
+    "TH30",
+    "TH40",
+    "TH41",
+    "TH50",
+    "TH65",
+    "TH83",
+    "TH90",
+    "TH34",
+    "TH80",
+    "TH12",
+    "TH11",
+    "TH20",
+    "TH84",
+)
 
 # Subdistrict LAOs: kind from the subdistrict's place in the hierarchy, names from its own.
 SUBDISTRICT_LAOS_SQL = """

@@ -10,8 +10,8 @@ import folium
 from branca.element import Element, MacroElement
 from django.http import HttpRequest
 from django.templatetags.static import static
-from folium.elements import JSCSSMixin
 from django.utils.translation import gettext_lazy as _
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from gis_service.geography.constants import BUDDHIST_ERA_OFFSET

@@ -34,7 +34,8 @@ def site_admin_class(programme: Programme) -> type[SiteAdmin]:
         for model in dependent_models(programme)
     ]
     attributes = {
-        "list_filter": SiteAdmin.list_filter + tuple(f.name for f in fields if f.choices and f.name in programme.attribute_names),
+        "list_filter": SiteAdmin.list_filter
+        + tuple(f.name for f in fields if f.choices and f.name in programme.attribute_names),
         "list_display": SiteAdmin.list_display + derived,
         "readonly_fields": SiteAdmin.readonly_fields + derived,
         "inlines": inlines,

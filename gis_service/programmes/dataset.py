@@ -128,7 +128,9 @@ class DatasetGenerator:
         # ST_GeneratePoints shares points among a multipolygon's parts by area, rounding down, so
         # an island subdistrict can get fewer than asked: top up, asking for a few more than missing.
         for attempt in range(20):
-            short = {code: wanted[code] - len(points[code]) for code in sorted(wanted) if len(points[code]) < wanted[code]}
+            short = {
+                code: wanted[code] - len(points[code]) for code in sorted(wanted) if len(points[code]) < wanted[code]
+            }
             if not short:
                 break
             codes = list(short)
@@ -145,7 +147,9 @@ class DatasetGenerator:
     def common(self, index: int, prefix: str, subdistrict_id: int, province_code: str) -> dict:
         """Attributes every programme site shares, drawn from the seeded generator."""
         status = self.rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
-        year = self.rng.randint(2024, LAST_YEAR) if status == Status.PLANNED else self.rng.randint(FIRST_YEAR, LAST_YEAR)
+        year = (
+            self.rng.randint(2024, LAST_YEAR) if status == Status.PLANNED else self.rng.randint(FIRST_YEAR, LAST_YEAR)
+        )
         provincial = self.rng.random() < 0.1 and province_code in self.provincial_lao
         lao_id = self.provincial_lao[province_code] if provincial else self.local_lao[subdistrict_id]
         return {
@@ -177,16 +181,22 @@ class DatasetGenerator:
             depth = round(self.rng.uniform(2, 6), 1) if system == "closed" else round(self.rng.uniform(1.5, 4), 1)
             width = round(self.rng.uniform(1, 3), 1) if system == "closed" else round(self.rng.uniform(5, 30), 1)
             built = self._date_in(attrs["programme_year"]) if attrs["status"] != Status.PLANNED else None
-            rows.append(GroundwaterBank(
-                **attrs, geom=point, system_type=system,
-                name_th=f"ธนาคารน้ำใต้ดิน{'ระบบปิด' if system == 'closed' else 'ระบบเปิด'} ต.{name_th} หมู่ที่ {self.rng.randint(1, 15)}",
-                name_en=f"Groundwater bank ({system}), {name_en}",
-                purpose=self.rng.choices(["drought", "flood", "salinity"], weights=[60, 30, 10])[0],
-                depth_m=depth, width_m=width, volume_m3=round(depth * width * width * (0.8 if system == "closed" else 0.5), 1),
-                construction_date=built,
-                last_inspection_date=(built + dt.timedelta(days=self.rng.randrange(30, 700))) if built else None,
-                condition=self.rng.choice(["good", "good", "fair", "poor"]) if built else "",
-            ))
+            rows.append(
+                GroundwaterBank(
+                    **attrs,
+                    geom=point,
+                    system_type=system,
+                    name_th=f"ธนาคารน้ำใต้ดิน{'ระบบปิด' if system == 'closed' else 'ระบบเปิด'} ต.{name_th} หมู่ที่ {self.rng.randint(1, 15)}",  # noqa: E501
+                    name_en=f"Groundwater bank ({system}), {name_en}",
+                    purpose=self.rng.choices(["drought", "flood", "salinity"], weights=[60, 30, 10])[0],
+                    depth_m=depth,
+                    width_m=width,
+                    volume_m3=round(depth * width * width * (0.8 if system == "closed" else 0.5), 1),
+                    construction_date=built,
+                    last_inspection_date=(built + dt.timedelta(days=self.rng.randrange(30, 700))) if built else None,
+                    condition=self.rng.choice(["good", "good", "fair", "poor"]) if built else "",
+                )
+            )
         self._insert(GroundwaterBank, rows)
 
     def playgrounds(self, total: int) -> None:
@@ -199,12 +209,17 @@ class DatasetGenerator:
                 present = self.rng.random() < 0.9
                 stations[f"has_{key}"] = present
                 stations[f"{key}_condition"] = self.rng.choice(list(Condition.values)) if present else ""
-            rows.append(Playground(
-                **attrs, **stations, geom=point,
-                footprint=_square_around(point, self.rng.uniform(15, 40)) if self.rng.random() < 0.3 else None,
-                name_th=f"สนามเด็กเล่นสร้างปัญญา ต.{name_th}", name_en=f"Brain-building playground, {name_en}",
-                child_development_centre=f"ศูนย์พัฒนาเด็กเล็ก ต.{name_th}",
-            ))
+            rows.append(
+                Playground(
+                    **attrs,
+                    **stations,
+                    geom=point,
+                    footprint=_square_around(point, self.rng.uniform(15, 40)) if self.rng.random() < 0.3 else None,
+                    name_th=f"สนามเด็กเล่นสร้างปัญญา ต.{name_th}",
+                    name_en=f"Brain-building playground, {name_en}",
+                    child_development_centre=f"ศูนย์พัฒนาเด็กเล็ก ต.{name_th}",
+                )
+            )
         self._insert(Playground, rows)
 
     def ewaste(self, total: int) -> None:
@@ -213,23 +228,38 @@ class DatasetGenerator:
             _, province, _, _, name_th, name_en = self._place(sid)
             attrs = self.common(index, "EW", sid, province)
             start = self._date_in(attrs["programme_year"])
-            rows.append(EwastePoint(
-                **attrs, geom=point, host_type=self.rng.choice(list(EwastePoint.HostType.values)),
-                name_th=f"จุดรับทิ้งขยะอิเล็กทรอนิกส์ ต.{name_th}", name_en=f"E-waste collection point, {name_en}",
-                active_from=start, active_to=start + dt.timedelta(days=365 * self.rng.randint(1, 4)) if self.rng.random() < 0.3 else None,
-            ))
+            rows.append(
+                EwastePoint(
+                    **attrs,
+                    geom=point,
+                    host_type=self.rng.choice(list(EwastePoint.HostType.values)),
+                    name_th=f"จุดรับทิ้งขยะอิเล็กทรอนิกส์ ต.{name_th}",
+                    name_en=f"E-waste collection point, {name_en}",
+                    active_from=start,
+                    active_to=start + dt.timedelta(days=365 * self.rng.randint(1, 4))
+                    if self.rng.random() < 0.3
+                    else None,
+                )
+            )
         self._insert(EwastePoint, rows)
         collections = []
         for point_row in EwastePoint.objects.filter(source=Source.GENERATED).order_by("code").only("id", "active_from"):
             for _ in range(self.rng.randint(0, 8)):
                 phones, batteries = self.rng.randint(0, 120), self.rng.randint(0, 200)
-                weight = Decimal(round(phones * 0.18 + batteries * 0.05 + self.rng.uniform(0, 5), 2)).quantize(Decimal("0.01"))
-                collections.append(EwasteCollection(
-                    point_id=point_row.id, collected_on=point_row.active_from + dt.timedelta(days=self.rng.randrange(1, 700)),
-                    phones=phones, batteries_chargers=batteries, weight_kg=weight,
-                    handed_to_recycler=self.rng.choice(["", "Licensed recycler (โรงงานรีไซเคิลที่ได้รับอนุญาต)"]),
-                    proceeds_thb=(weight * Decimal(self.rng.randint(8, 25))).quantize(Decimal("0.01")),
-                ))
+                weight = Decimal(round(phones * 0.18 + batteries * 0.05 + self.rng.uniform(0, 5), 2)).quantize(
+                    Decimal("0.01")
+                )
+                collections.append(
+                    EwasteCollection(
+                        point_id=point_row.id,
+                        collected_on=point_row.active_from + dt.timedelta(days=self.rng.randrange(1, 700)),
+                        phones=phones,
+                        batteries_chargers=batteries,
+                        weight_kg=weight,
+                        handed_to_recycler=self.rng.choice(["", "Licensed recycler (โรงงานรีไซเคิลที่ได้รับอนุญาต)"]),
+                        proceeds_thb=(weight * Decimal(self.rng.randint(8, 25))).quantize(Decimal("0.01")),
+                    )
+                )
         EwasteCollection.objects.bulk_create(collections, batch_size=BATCH)
 
     def roads(self, total: int) -> None:
@@ -251,7 +281,7 @@ class DatasetGenerator:
             if attempt > 12 and pending:
                 # A start point with no room for a road: move it to another subdistrict.
                 extra = self.random_points(len(pending))
-                for i, replacement in zip(pending, extra):
+                for i, replacement in zip(pending, extra, strict=True):
                     starts[i] = replacement
                 attempt = 0
         rows = []
@@ -260,12 +290,18 @@ class DatasetGenerator:
             province = self._place(sid)[1]
             attrs = self.common(index + 1, "ROAD", sid, province)
             name_th, name_en = self._place(sid)[4:6]
-            rows.append(LocalRoad(
-                **attrs, geom=MultiLineString(LineString(_parse_wkt_line(wkt), srid=4326), srid=4326),
-                length_m=length_m, surface=self.rng.choice(list(LocalRoad.Surface.values)),
-                width_m=self.rng.choice([4, 5, 6, 8]), trees_planted=self.rng.randrange(0, 600, 10),
-                name_th=f"ถนนท้องถิ่นใส่ใจสิ่งแวดล้อม ต.{name_th}", name_en=f"Environment-friendly local road, {name_en}",
-            ))
+            rows.append(
+                LocalRoad(
+                    **attrs,
+                    geom=MultiLineString(LineString(_parse_wkt_line(wkt), srid=4326), srid=4326),
+                    length_m=length_m,
+                    surface=self.rng.choice(list(LocalRoad.Surface.values)),
+                    width_m=self.rng.choice([4, 5, 6, 8]),
+                    trees_planted=self.rng.randrange(0, 600, 10),
+                    name_th=f"ถนนท้องถิ่นใส่ใจสิ่งแวดล้อม ต.{name_th}",
+                    name_en=f"Environment-friendly local road, {name_en}",
+                )
+            )
         self._insert(LocalRoad, rows)
 
     def generic_points(self, programme: Programme, total: int) -> None:
@@ -278,9 +314,14 @@ class DatasetGenerator:
             attrs = self.common(index, model.CODE_PREFIX, sid, province)
             for model_field in own_fields(model):
                 attrs[model_field.name] = self.field_value(model_field, attrs["programme_year"])
-            rows.append(model(
-                **attrs, geom=point, name_th=f"{thai(title)} ต.{name_th}", name_en=f"{capfirst(english(title))}, {name_en}",
-            ))
+            rows.append(
+                model(
+                    **attrs,
+                    geom=point,
+                    name_th=f"{thai(title)} ต.{name_th}",
+                    name_en=f"{capfirst(english(title))}, {name_en}",
+                )
+            )
         self._insert(model, rows)
 
     def field_value(self, model_field: models.Field, year: int):
@@ -303,13 +344,16 @@ class DatasetGenerator:
         ids = sorted(candidates)
         with connection.cursor() as cursor:
             cursor.execute(ROAD_CHECK_SQL, [ids, [candidates[i] for i in ids], [districts[i] for i in ids]])
-            return {i: (length_m, sid) for i, length_m, sid in cursor.fetchall()
-                    if ROAD_MIN_M <= length_m <= ROAD_MAX_M and sid is not None}
+            return {
+                i: (length_m, sid)
+                for i, length_m, sid in cursor.fetchall()
+                if ROAD_MIN_M <= length_m <= ROAD_MAX_M and sid is not None
+            }
 
     def _insert(self, model, rows: list) -> None:
         for start in range(0, len(rows), BATCH):
-            model.objects.bulk_create(rows[start:start + BATCH])
-            self.progress(len(rows[start:start + BATCH]))
+            model.objects.bulk_create(rows[start : start + BATCH])
+            self.progress(len(rows[start : start + BATCH]))
 
 
 def _coords_from_ewkb(value) -> tuple[float, float]:
@@ -323,8 +367,13 @@ def _square_around(point: Point, side_m: float) -> Polygon:
     half_lat = side_m / 2 / METRES_PER_DEGREE
     half_lon = half_lat / math.cos(math.radians(point.y))
     x, y = point.x, point.y
-    ring = ((x - half_lon, y - half_lat), (x + half_lon, y - half_lat), (x + half_lon, y + half_lat),
-            (x - half_lon, y + half_lat), (x - half_lon, y - half_lat))
+    ring = (
+        (x - half_lon, y - half_lat),
+        (x + half_lon, y - half_lat),
+        (x + half_lon, y + half_lat),
+        (x - half_lon, y + half_lat),
+        (x - half_lon, y - half_lat),
+    )
     return Polygon(ring, srid=4326)
 
 
@@ -345,7 +394,7 @@ def _wiggly_line(start: Point, length_m: float, rng: random.Random) -> str:
 
 
 def _parse_wkt_line(wkt: str) -> list[tuple[float, float]]:
-    inner = wkt[wkt.index("(") + 1:-1]
+    inner = wkt[wkt.index("(") + 1 : -1]
     return [tuple(map(float, pair.split())) for pair in inner.split(",")]
 
 
@@ -385,8 +434,9 @@ def planned_total(scale: float, programmes: list[Programme] | None = None) -> in
 
 
 @transaction.atomic
-def generate_dataset(seed: int, scale: float, progress: Callable[[int], None] = lambda n: None,
-                     programmes: list[Programme] | None = None) -> dict[str, int]:
+def generate_dataset(
+    seed: int, scale: float, progress: Callable[[int], None] = lambda n: None, programmes: list[Programme] | None = None
+) -> dict[str, int]:
     """Replace the generated records (and only them) of these programmes (all by default) for this seed and scale."""
     chosen = list(PROGRAMMES) if programmes is None else programmes
     generator = DatasetGenerator(seed, scale, progress)

@@ -43,13 +43,19 @@ class ProgrammeSite(models.Model):
     GEOMETRY_TYPES: tuple[str, ...] = ()
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="Public identifier")
-    code = models.CharField(max_length=32, unique=True, blank=True, help_text="Unique per programme; assigned when blank")
+    code = models.CharField(
+        max_length=32, unique=True, blank=True, help_text="Unique per programme; assigned when blank"
+    )
     name_th = models.CharField(_("name (Thai)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PLANNED, db_index=True)
     lao = models.ForeignKey("geography.LAO", on_delete=models.PROTECT, related_name="+", verbose_name=_("LAO"))
     subdistrict = models.ForeignKey(
-        "geography.Subdistrict", on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("subdistrict"),
+        "geography.Subdistrict",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("subdistrict"),
         help_text="Derived from the geometry when the site is saved",
     )
     programme_year = models.PositiveSmallIntegerField(
@@ -58,10 +64,16 @@ class ProgrammeSite(models.Model):
         db_index=True,
     )
     budget_thb = models.DecimalField(
-        _("budget (THB)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("budget (THB)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_BUDGET_THB)],
     )
-    published = models.BooleanField(_("published"), default=False, db_index=True, help_text="Only published sites are public")
+    published = models.BooleanField(
+        _("published"), default=False, db_index=True, help_text="Only published sites are public"
+    )
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.ADMIN)
     gps_accuracy_m = models.FloatField(_("GPS accuracy (m)"), null=True, blank=True, validators=[MinValueValidator(0)])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -131,9 +143,15 @@ class GroundwaterBank(ProgrammeSite):
         SALINITY = "salinity", _("Saline or brackish water")
 
     geom = models.PointField(srid=WGS84)
-    system_type = models.CharField(_("system type"), max_length=8, choices=SystemType.choices, default=SystemType.CLOSED)
-    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.DROUGHT, db_index=True)
-    depth_m = models.FloatField(_("depth (m)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(200)])
+    system_type = models.CharField(
+        _("system type"), max_length=8, choices=SystemType.choices, default=SystemType.CLOSED
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.DROUGHT, db_index=True
+    )
+    depth_m = models.FloatField(
+        _("depth (m)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(200)]
+    )
     width_m = models.FloatField(
         _("width or diameter (m)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(500)]
     )
@@ -161,9 +179,13 @@ class LocalRoad(ProgrammeSite):
         GRAVEL = "gravel", _("Gravel")
 
     geom = models.MultiLineStringField(srid=WGS84)
-    length_m = models.FloatField(_("length (m)"), editable=False, help_text="Geodesic length on the spheroid, from the geometry")
+    length_m = models.FloatField(
+        _("length (m)"), editable=False, help_text="Geodesic length on the spheroid, from the geometry"
+    )
     surface = models.CharField(_("surface"), max_length=12, choices=Surface.choices, default=Surface.ASPHALT)
-    width_m = models.FloatField(_("width (m)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)])
+    width_m = models.FloatField(
+        _("width (m)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
     trees_planted = models.PositiveIntegerField(_("trees planted"), default=0, help_text="Trees planted along the road")
 
     class Meta(ProgrammeSite.Meta):
@@ -200,17 +222,29 @@ class Playground(ProgrammeSite):
     geom = models.PointField(srid=WGS84)
     footprint = models.PolygonField(srid=WGS84, null=True, blank=True)
     child_development_centre = models.CharField(_("child development centre served"), max_length=200, blank=True)
-    partner = models.CharField(_("partner"), max_length=200, blank=True, default="Thai Health Promotion Foundation (สสส.)")
+    partner = models.CharField(
+        _("partner"), max_length=200, blank=True, default="Thai Health Promotion Foundation (สสส.)"
+    )
     has_creativity = models.BooleanField(PLAYGROUND_STATIONS["creativity"], default=False)
-    creativity_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["creativity"], max_length=8, choices=Condition.choices, blank=True)
+    creativity_condition = models.CharField(
+        PLAYGROUND_STATION_CONDITIONS["creativity"], max_length=8, choices=Condition.choices, blank=True
+    )
     has_water_love = models.BooleanField(PLAYGROUND_STATIONS["water_love"], default=False)
-    water_love_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["water_love"], max_length=8, choices=Condition.choices, blank=True)
+    water_love_condition = models.CharField(
+        PLAYGROUND_STATION_CONDITIONS["water_love"], max_length=8, choices=Condition.choices, blank=True
+    )
     has_climbing_net = models.BooleanField(PLAYGROUND_STATIONS["climbing_net"], default=False)
-    climbing_net_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["climbing_net"], max_length=8, choices=Condition.choices, blank=True)
+    climbing_net_condition = models.CharField(
+        PLAYGROUND_STATION_CONDITIONS["climbing_net"], max_length=8, choices=Condition.choices, blank=True
+    )
     has_boat_classroom = models.BooleanField(PLAYGROUND_STATIONS["boat_classroom"], default=False)
-    boat_classroom_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["boat_classroom"], max_length=8, choices=Condition.choices, blank=True)
+    boat_classroom_condition = models.CharField(
+        PLAYGROUND_STATION_CONDITIONS["boat_classroom"], max_length=8, choices=Condition.choices, blank=True
+    )
     has_water_pool = models.BooleanField(PLAYGROUND_STATIONS["water_pool"], default=False)
-    water_pool_condition = models.CharField(PLAYGROUND_STATION_CONDITIONS["water_pool"], max_length=8, choices=Condition.choices, blank=True)
+    water_pool_condition = models.CharField(
+        PLAYGROUND_STATION_CONDITIONS["water_pool"], max_length=8, choices=Condition.choices, blank=True
+    )
 
     class Meta(ProgrammeSite.Meta):
         verbose_name = _("brain-building playground")
@@ -249,7 +283,9 @@ class EwastePoint(ProgrammeSite):
         verbose_name_plural = _("e-waste collection points")
         constraints = site_constraints("ew") + [
             models.CheckConstraint(
-                condition=Q(active_to__isnull=True) | Q(active_from__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
                 name="ew_active_period_order",
             )
         ]
@@ -281,7 +317,6 @@ class EwasteCollection(models.Model):
         return f"{self.point.code} {self.collected_on}"
 
 
-
 class ReadingPlace(ProgrammeSite):
     """A local reading place (ที่อ่านหนังสือท้องถิ่น), under the DLA's Good Education pillar."""
 
@@ -298,10 +333,14 @@ class ReadingPlace(ProgrammeSite):
     geom = models.PointField(srid=WGS84)
     host = models.CharField(_("host"), max_length=16, choices=Host.choices, default=Host.COMMUNITY, db_index=True)
     books_held = models.PositiveIntegerField(
-        _("books held"), default=0, validators=[MinValueValidator(0), MaxValueValidator(20_000)],
+        _("books held"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(20_000)],
     )
     open_days_per_week = models.PositiveSmallIntegerField(
-        _("opening days per week"), default=7, validators=[MinValueValidator(0), MaxValueValidator(7)],
+        _("opening days per week"),
+        default=7,
+        validators=[MinValueValidator(0), MaxValueValidator(7)],
     )
 
     class Meta(ProgrammeSite.Meta):

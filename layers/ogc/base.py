@@ -87,7 +87,7 @@ def base_url(request: HttpRequest) -> str:
 
 def now_iso() -> str:
     """The current UTC time in RFC 3339 with a Z."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def link(href: str, rel: str, media_type: str, title: str) -> dict:

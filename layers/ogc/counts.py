@@ -6,10 +6,10 @@ never back), the audience's visible queryset and the filter parameters as sent. 
 key, so a cached count is never stale. The version, the count and the page are read in one
 REPEATABLE READ snapshot (`read_snapshot`), so the count is exact for the data the page shows.
 """
+import functools
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,7 +38,7 @@ def read_snapshot() -> Iterator[None]:
         yield
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _tables(layer_id: str) -> tuple[str, ...]:
     return layer_tables(get_layer(layer_id))
 

@@ -38,7 +38,9 @@ def export_response(layer: Layer, queryset: QuerySet, query: ItemQuery, fmt: str
     if fmt == "csv":
         if query.crs != CRS84:
             raise InvalidParameter("CSV exports give lon/lat in CRS84: leave out 'crs' or use GeoPackage.")
-        response = StreamingHttpResponse(_csv_lines(layer, queryset, query.names), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _csv_lines(layer, queryset, query.names), content_type="text/csv; charset=utf-8"
+        )
     elif fmt == "geojson":
         rows = FeatureRows(layer, queryset, query.names, query.crs)
         response = StreamingHttpResponse(_geojson_stream(rows), content_type=GEOJSON)
@@ -73,8 +75,19 @@ def _gpkg_response(layer: Layer, queryset: QuerySet, query: ItemQuery, filename:
         for chunk in _geojson_stream(rows):
             handle.write(chunk)
     geometry_type = "POINT" if layer.geometry_type == "Point" else "PROMOTE_TO_MULTI"
-    command = ["ogr2ogr", "-f", "GPKG", str(target), str(source), "-nln", layer.id,
-               "-a_srs", f"EPSG:{render_crs.srid}", "-nlt", geometry_type]
+    command = [
+        "ogr2ogr",
+        "-f",
+        "GPKG",
+        str(target),
+        str(source),
+        "-nln",
+        layer.id,
+        "-a_srs",
+        f"EPSG:{render_crs.srid}",
+        "-nlt",
+        geometry_type,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=OGR2OGR_TIMEOUT_S)
     source.unlink(missing_ok=True)
     if result.returncode != 0:

@@ -40,7 +40,9 @@ def coerce(prop: Property, raw: object) -> object:
     if value is None:
         raise InvalidParameter(f"'{raw}' is not a valid {prop.type} for property '{prop.name}'.")
     if prop.enum and value not in prop.enum:
-        raise InvalidParameter(f"'{raw}' is not a value of '{prop.name}': use one of {', '.join(e for e in prop.enum if e)}.")
+        raise InvalidParameter(
+            f"'{raw}' is not a value of '{prop.name}': use one of {', '.join(e for e in prop.enum if e)}."
+        )
     return value
 
 
@@ -70,7 +72,7 @@ def _coerce(prop: Property, raw: object) -> object:
         day = raw if isinstance(raw, dt.date) else parse_date(raw)
         moment = dt.datetime.combine(day, dt.time()) if day else None
     if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, dt.timezone.utc)
+        moment = timezone.make_aware(moment, dt.UTC)
     return moment
 
 
@@ -91,14 +93,18 @@ def parse_cql2(layer: Layer, text: str, lang: str | None, crs: Crs) -> Q:
         tree = parse_cql2_text(text) if lang == "cql2-text" else parse_cql2_json(json.loads(text))
     except Exception as exc:  # the parsers raise many types (lark, JSON, KeyError); all mean bad input
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InvalidParameter(f"The {lang} filter could not be parsed: {first_line[:200]}",
-                               code="InvalidFilter") from None
+        raise InvalidParameter(
+            f"The {lang} filter could not be parsed: {first_line[:200]}", code="InvalidFilter"
+        ) from None
     try:
         return CqlTranslator(layer, crs).to_q(tree)
     except (AttributeError, TypeError, ValueError, KeyError) as exc:
         # The AST came from the client: a shape the translator does not expect is the client's mistake.
-        raise InvalidParameter(f"The filter could not be applied ({type(exc).__name__}): use comparisons of a "
-                               "property with a literal, or S_* operators on 'geometry'.", code="InvalidFilter") from None
+        raise InvalidParameter(
+            f"The filter could not be applied ({type(exc).__name__}): use comparisons of a "
+            "property with a literal, or S_* operators on 'geometry'.",
+            code="InvalidFilter",
+        ) from None
 
 
 class CqlTranslator:
@@ -141,7 +147,9 @@ class CqlTranslator:
             return Q(**{f"{self.layer.geometry_field}__intersects": box})
         raise InvalidParameter(
             f"The filter uses {type(node).__name__}, which this API does not support: use comparisons, "
-            "BETWEEN, IN, LIKE, IS NULL, AND/OR/NOT and the spatial S_* operators.", code="InvalidFilter")
+            "BETWEEN, IN, LIKE, IS NULL, AND/OR/NOT and the spatial S_* operators.",
+            code="InvalidFilter",
+        )
 
     def _property(self, node: object, nocase: bool = False) -> Property:
         if not isinstance(node, ast.Attribute):
@@ -153,7 +161,9 @@ class CqlTranslator:
         if prop is None or not prop.queryable:
             raise InvalidParameter(
                 f"The filter names unknown property '{node.name}'; queryables of '{self.layer.id}' are: "
-                f"{', '.join(p.name for p in self.layer.queryables)}.", code="UnknownProperty")
+                f"{', '.join(p.name for p in self.layer.queryables)}.",
+                code="UnknownProperty",
+            )
         return prop
 
     def _comparison(self, node: ast.Comparison) -> Q:
@@ -189,8 +199,9 @@ class CqlTranslator:
 
     def _geometry_attribute(self, node: object) -> None:
         if not (isinstance(node, ast.Attribute) and node.name in GEOMETRY_NAMES):
-            raise InvalidParameter("Spatial operators compare the property 'geometry' with a geometry literal.",
-                                   code="InvalidFilter")
+            raise InvalidParameter(
+                "Spatial operators compare the property 'geometry' with a geometry literal.", code="InvalidFilter"
+            )
 
     def _geometry(self, node: object) -> GEOSGeometry:
         if isinstance(node, values.Envelope):
@@ -206,16 +217,18 @@ class CqlTranslator:
             try:
                 geometry = GEOSGeometry(json.dumps(shape))
             except (GEOSException, ValueError, TypeError) as exc:
-                raise InvalidParameter(f"The filter's geometry could not be read: {exc}", code="InvalidFilter")
+                raise InvalidParameter(f"The filter's geometry could not be read: {exc}", code="InvalidFilter") from exc
         else:
-            raise InvalidParameter("Spatial operators need a geometry literal (WKT or GeoJSON) on the right.",
-                                   code="InvalidFilter")
+            raise InvalidParameter(
+                "Spatial operators need a geometry literal (WKT or GeoJSON) on the right.", code="InvalidFilter"
+            )
         geometry.srid = self.crs.srid
         return geometry
 
 
 def _flip(shape: dict) -> dict:
     """Swap the axes of a GeoJSON-like geometry given lat/lon (EPSG:4326 as OGC orders it)."""
+
     def swap(coords):
         if coords and isinstance(coords[0], (int, float)):
             return [coords[1], coords[0], *coords[2:]]

@@ -159,7 +159,8 @@ def parse_bbox(value: str, crs: Crs) -> Polygon:
             for number in values:
                 if not low <= number <= high:
                     raise InvalidParameter(f"'bbox' {names[axis]} {number} is outside [{low}, {high}]; "
-                                           f"bbox order is min {names[0]}, min {names[1]}, max {names[0]}, max {names[1]}.")
+                                           f"bbox order is min {names[0]}, min {names[1]}, "
+                                           f"max {names[0]}, max {names[1]}.")
     if axis1_min > axis1_max or axis2_min > axis2_max:
         raise InvalidParameter("'bbox' minimum exceeds its maximum: give lower-left corner first, then upper-right.")
     if crs.lat_first:
@@ -198,7 +199,8 @@ def datetime_filter(layer: Layer, value: str) -> Q:
     except ValueError:
         raise InvalidParameter(
             f"'datetime' '{value}' is not an RFC 3339 date-time or interval: e.g. 2023-06-01T00:00:00Z, "
-            "2021-01-01/2023-12-31 or ../2022-12-31.") from None
+            "2021-01-01/2023-12-31 or ../2022-12-31."
+        ) from None
     if start is not None and end is not None and start.year > end.year:
         raise InvalidParameter("'datetime' interval ends before it starts: give the earlier instant first.")
     where = Q()

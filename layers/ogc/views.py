@@ -7,7 +7,16 @@ from django.utils.http import urlencode
 from layers.features import Audience, FeaturePage
 from layers.ogc import metadata, writes
 from layers.ogc.base import (
-    GEOJSON, HTML, JSON, OPENAPI_JSON, OgcView, base_url, html_response, json_response, link, now_iso,
+    GEOJSON,
+    HTML,
+    JSON,
+    OPENAPI_JSON,
+    OgcView,
+    base_url,
+    html_response,
+    json_response,
+    link,
+    now_iso,
 )
 from layers.ogc.counts import matched_count, read_snapshot
 from layers.ogc.errors import NotFound, UnknownParameter

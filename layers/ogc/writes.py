@@ -18,7 +18,12 @@ from gis_service.accounts.roles import Role
 from gis_service.geography.models import LAO
 from gis_service.programmes.validation import set_geometry
 from layers.ogc.errors import (
-    Forbidden, InvalidParameter, MethodNotAllowed, NotAuthenticated, NotFound, PreconditionFailed,
+    Forbidden,
+    InvalidParameter,
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    PreconditionFailed,
     UnsupportedMediaType,
 )
 from layers.registry import Layer
@@ -103,7 +108,9 @@ def _apply(layer: Layer, site, body: dict, user: User, partial: bool) -> None:
         if name in ADMIN_ONLY and not is_administrator(user):
             raise Forbidden("Only administrators may publish or unpublish a site.")
         if name == "lao":
-            lao_id = LAO.objects.filter(code=value).values_list("id", flat=True).first() if isinstance(value, str) else None
+            lao_id = (
+                LAO.objects.filter(code=value).values_list("id", flat=True).first() if isinstance(value, str) else None
+            )
             if lao_id is None:
                 raise ValidationError({"lao": [f"Unknown LAO code '{value}': give the code of an existing LAO."]})
             site.lao_id = lao_id
@@ -161,8 +168,10 @@ def _locked_site(request: HttpRequest, layer: Layer, feature_id: str, user: User
     if_match = request.headers.get("If-Match")
     current = etag_for(layer, feature_id, site.updated_at)
     if if_match and if_match.strip() != "*" and current not in [tag.strip() for tag in if_match.split(",")]:
-        raise PreconditionFailed(f"Feature '{feature_id}' was changed since you read it (ETag now {current}): "
-                                 "fetch it again and reapply your change.")
+        raise PreconditionFailed(
+            f"Feature '{feature_id}' was changed since you read it (ETag now {current}): "
+            "fetch it again and reapply your change."
+        )
     _check_scope(user, site.lao_id)
     return site
 

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
-from django.core.files import locks
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.files import locks
 
 TILE_CACHE_ALIAS = "tiles"
 

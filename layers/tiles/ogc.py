@@ -85,18 +85,33 @@ def tileset(request: HttpRequest, layer: Layer) -> dict:
         "crs": CRS_3857,
         "tileMatrixSetURI": TMS_URI,
         "tileMatrixSetLimits": tile_limits(data_bounds([layer]), layer.minzoom, layer.maxzoom),
-        "layers": [{"id": layer.id, "title": layer.title_en, "dataType": "vector",
-                    "geometryDimension": {"points": 0, "lines": 1, "polygons": 2}[GEOMETRY_DIMENSIONS[layer.geometry_type]],
-                    "minTileMatrix": str(layer.minzoom), "maxTileMatrix": str(layer.maxzoom),
-                    "propertiesSchema": {"type": "object", "properties": properties}}],
+        "layers": [
+            {
+                "id": layer.id,
+                "title": layer.title_en,
+                "dataType": "vector",
+                "geometryDimension": {"points": 0, "lines": 1, "polygons": 2}[GEOMETRY_DIMENSIONS[layer.geometry_type]],
+                "minTileMatrix": str(layer.minzoom),
+                "maxTileMatrix": str(layer.maxzoom),
+                "propertiesSchema": {"type": "object", "properties": properties},
+            }
+        ],
         "links": [
             {"rel": "self", "type": "application/json", "href": _ogc(request, base)},
             {"rel": REL_TILING_SCHEME, "type": "application/json", "href": _ogc(request, f"/tileMatrixSets/{TMS_ID}")},
-            {"rel": "item", "type": MVT_CONTENT_TYPE, "templated": True,
-             "href": _ogc(request, base) + "/{tileMatrix}/{tileRow}/{tileCol}"},
+            {
+                "rel": "item",
+                "type": MVT_CONTENT_TYPE,
+                "templated": True,
+                "href": _ogc(request, base) + "/{tileMatrix}/{tileRow}/{tileCol}",
+            },
             {"rel": "collection", "type": "application/json", "href": _ogc(request, f"/collections/{layer.id}")},
-            {"rel": "describedby", "type": "application/json", "title": "TileJSON",
-             "href": request.build_absolute_uri(f"/tiles/{layer.id}/tilejson.json")},
+            {
+                "rel": "describedby",
+                "type": "application/json",
+                "title": "TileJSON",
+                "href": request.build_absolute_uri(f"/tiles/{layer.id}/tilejson.json"),
+            },
         ],
     }
 
@@ -116,10 +131,22 @@ def _guarded(view):
 @_guarded
 def tile_matrix_sets_view(request: HttpRequest) -> HttpResponse:
     """The tile matrix sets the tiles use (only WebMercatorQuad)."""
-    return _json({"tileMatrixSets": [{
-        "id": TMS_ID, "title": "Google Maps Compatible for the World", "uri": TMS_URI, "crs": CRS_3857,
-        "links": [{"rel": "self", "type": "application/json", "href": _ogc(request, f"/tileMatrixSets/{TMS_ID}")}],
-    }], "links": [{"rel": "self", "type": "application/json", "href": _ogc(request, "/tileMatrixSets")}]})
+    return _json(
+        {
+            "tileMatrixSets": [
+                {
+                    "id": TMS_ID,
+                    "title": "Google Maps Compatible for the World",
+                    "uri": TMS_URI,
+                    "crs": CRS_3857,
+                    "links": [
+                        {"rel": "self", "type": "application/json", "href": _ogc(request, f"/tileMatrixSets/{TMS_ID}")}
+                    ],
+                }
+            ],
+            "links": [{"rel": "self", "type": "application/json", "href": _ogc(request, "/tileMatrixSets")}],
+        }
+    )
 
 
 @_guarded
@@ -134,13 +161,29 @@ def collection_tilesets_view(request: HttpRequest, collection_id: str) -> HttpRe
     """The tilesets of a collection (one vector tileset in WebMercatorQuad)."""
     layer = _single_layer(collection_id)
     href = _ogc(request, f"/collections/{layer.id}/tiles/{TMS_ID}")
-    return _json({"tilesets": [{"title": layer.title_en, "dataType": "vector", "crs": CRS_3857,
-                                "tileMatrixSetURI": TMS_URI, "links": [
-                                    {"rel": "self", "type": "application/json", "href": href},
-                                    {"rel": REL_TILING_SCHEME, "type": "application/json",
-                                     "href": _ogc(request, f"/tileMatrixSets/{TMS_ID}")}]}],
-                  "links": [{"rel": "self", "type": "application/json",
-                             "href": _ogc(request, f"/collections/{layer.id}/tiles")}]})
+    return _json(
+        {
+            "tilesets": [
+                {
+                    "title": layer.title_en,
+                    "dataType": "vector",
+                    "crs": CRS_3857,
+                    "tileMatrixSetURI": TMS_URI,
+                    "links": [
+                        {"rel": "self", "type": "application/json", "href": href},
+                        {
+                            "rel": REL_TILING_SCHEME,
+                            "type": "application/json",
+                            "href": _ogc(request, f"/tileMatrixSets/{TMS_ID}"),
+                        },
+                    ],
+                }
+            ],
+            "links": [
+                {"rel": "self", "type": "application/json", "href": _ogc(request, f"/collections/{layer.id}/tiles")}
+            ],
+        }
+    )
 
 
 @_guarded

@@ -58,7 +58,7 @@ def data_bounds(layers: list[Layer]) -> list[float]:
     params = [param for _, layer_params in parts for param in layer_params]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(box) AS e FROM ({union_sql}) u) x",
+            f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(box) AS e FROM ({union_sql}) u) x",  # noqa: E501
             params,
         )
         row = cursor.fetchone()

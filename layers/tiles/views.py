@@ -67,7 +67,9 @@ def parse_tile(z: str, x: str, y: str) -> tuple[int, int, int]:
         raise InvalidParameter(f"Zoom {zoom} is outside the grid: use a zoom from 0 to {MAX_ZOOM}.")
     last = 2**zoom - 1
     if not (0 <= column <= last and 0 <= row <= last):
-        raise InvalidParameter(f"Tile {zoom}/{column}/{row} is outside the grid: at zoom {zoom} x and y run from 0 to {last}.")
+        raise InvalidParameter(
+            f"Tile {zoom}/{column}/{row} is outside the grid: at zoom {zoom} x and y run from 0 to {last}."
+        )
     return zoom, column, row
 
 
@@ -167,14 +169,18 @@ def tile_reply(tile_request: TileRequest, wanted_version: int | None, if_none_ma
     return _reply(200 if tile else 204, tile, etag, version, wanted_version, scope, status)
 
 
-def _reply(status: int, body: bytes, etag: str, version: int, wanted: int | None, scope: str,
-           cache_status: str) -> TileReply:
+def _reply(
+    status: int, body: bytes, etag: str, version: int, wanted: int | None, scope: str, cache_status: str
+) -> TileReply:
     if scope != PUBLIC:
         headers = (("ETag", etag), ("Cache-Control", PRIVATE))
     else:
         # Public tiles are for any web map, wherever it is served from.
-        headers = (("ETag", etag), ("Cache-Control", IMMUTABLE if wanted == version else REVALIDATE),
-                   ("Access-Control-Allow-Origin", "*"))
+        headers = (
+            ("ETag", etag),
+            ("Cache-Control", IMMUTABLE if wanted == version else REVALIDATE),
+            ("Access-Control-Allow-Origin", "*"),
+        )
     headers += (("X-Data-Version", str(version)), ("X-Tile-Cache", cache_status))
     return TileReply(status, body if status == 200 else b"", headers)
 

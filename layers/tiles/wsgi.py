@@ -24,7 +24,15 @@ from django.http.request import split_domain_port, validate_host
 from layers.ogc.errors import OgcError
 from layers.tiles.sql import PUBLIC
 from layers.tiles.urls import TILE_ROUTE
-from layers.tiles.views import MVT_CONTENT_TYPE, TileReply, TileRequest, layers_at_zoom, parse_layers, parse_tile, tile_reply
+from layers.tiles.views import (
+    MVT_CONTENT_TYPE,
+    TileReply,
+    TileRequest,
+    layers_at_zoom,
+    parse_layers,
+    parse_tile,
+    tile_reply,
+)
 
 # PATH_INFO keeps the leading slash the URLconf's patterns leave out.
 TILE_PATH = re.compile(rf"^/{TILE_ROUTE}$")

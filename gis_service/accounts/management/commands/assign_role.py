@@ -15,8 +15,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("username")
         parser.add_argument("role", choices=[r.value for r in Role])
-        parser.add_argument("--lao", action="append", default=[], help="LAO code a field officer works for (repeatable)")
-        parser.add_argument("--province", action="append", default=[], help="Province code a reviewer covers (repeatable)")
+        parser.add_argument(
+            "--lao", action="append", default=[], help="LAO code a field officer works for (repeatable)"
+        )
+        parser.add_argument(
+            "--province", action="append", default=[], help="Province code a reviewer covers (repeatable)"
+        )
         parser.add_argument("--create", action="store_true", help="Create the user if it does not exist")
         parser.add_argument("--password", help="Password for a newly created user")
         parser.add_argument("--email", default="")

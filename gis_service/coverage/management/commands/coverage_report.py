@@ -13,6 +13,7 @@ from gis_service.coverage.errors import CoverageError
 from gis_service.coverage.params import parse_params
 from gis_service.coverage.population import parse_population
 
+
 class Command(BaseCommand):
     help = ("Compute coverage by administrative unit (all sites, published or not) and write units.csv, "
             "units.json, gaps.geojson, proposals.geojson, repairs.csv and distance.tif into --out.")

@@ -45,7 +45,9 @@ def test_every_role_has_its_group_with_programme_permissions():
 
 def test_assign_role_creates_a_field_officer_scoped_to_their_lao():
     lao, other = LAO.objects.filter(kind="sao").order_by("code")[:2]
-    call_command("assign_role", "somchai", "field_officer", "--create", "--password", "x-Very-long-42", "--lao", lao.code)
+    call_command(
+        "assign_role", "somchai", "field_officer", "--create", "--password", "x-Very-long-42", "--lao", lao.code
+    )
     user = User.objects.get(username="somchai")
     assert user.groups.filter(name="field_officer").exists()
     assert can_edit_site_of_lao(user, lao.id)

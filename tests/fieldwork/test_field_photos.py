@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from gis_service.fieldwork.intake import receive
 from gis_service.fieldwork.models import Submission, SubmissionPhoto
 from gis_service.fieldwork.serializers import SubmissionInput
-from tests.test_field_support import jpeg_bytes, make_officer, spot, well_payload
+from tests.fieldwork.test_field_support import jpeg_bytes, make_officer, spot, well_payload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/field/submissions"

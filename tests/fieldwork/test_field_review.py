@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from gis_service.accounts.models import LaoMembership
 from gis_service.fieldwork.models import Submission
 from gis_service.programmes.models import GroundwaterBank, Source, Status
-from tests.test_field_support import make_officer, make_reviewer, spot, well_payload
+from tests.fieldwork.test_field_support import make_officer, make_reviewer, spot, well_payload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/field/submissions"
@@ -170,5 +170,6 @@ def test_openapi_document_describes_the_field_api():
     assert {"200", "201", "400", "409", "503"} <= set(post["responses"])
     assert "fieldTokenAuth" in {k for scheme in post["security"] for k in scheme}
     token_scheme = schema["components"]["securitySchemes"]["fieldTokenAuth"]
-    assert token_scheme["type"] == "apiKey" and (token_scheme["in"], token_scheme["name"]) == ("header", "Authorization")
+    assert token_scheme["type"] == "apiKey"
+    assert (token_scheme["in"], token_scheme["name"]) == ("header", "Authorization")
     assert "/api/field/review-queue" in schema["paths"]

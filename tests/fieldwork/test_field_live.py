@@ -13,7 +13,7 @@ import requests
 
 from gis_service.fieldwork.models import Submission
 from tests.conftest import ARTIFACTS, REPO, database_url
-from tests.test_field_support import TcpProxy, make_officer, remove_user_data, well_payload
+from tests.fieldwork.test_field_support import TcpProxy, make_officer, remove_user_data, well_payload
 
 pytestmark = pytest.mark.slow
 URL = "/api/field/submissions"
@@ -164,14 +164,23 @@ def test_the_database_itself_refuses_a_second_row_with_one_uuid():
     # Also marked django_db so that running this module alone sets up the test database for the servers.
     from django.db import IntegrityError, transaction
 
-    from tests.test_field_support import make_officer as officer_in_transaction
+    from tests.fieldwork.test_field_support import make_officer as officer_in_transaction
 
     user, _ = officer_in_transaction("field-unique-officer")
     first = Submission.objects.create(
-        client_uuid=uuid.uuid4(), content_sha256="a" * 64, kind="new_site", programme="groundwater_banks",
-        officer=user, lao=user.lao_memberships.get().lao, subdistrict=user.lao_memberships.get().lao.subdistricts.first(),
-        province=user.lao_memberships.get().lao.province, location="POINT(102.0977 14.9799)", accuracy_m=5,
-        captured_at="2026-01-01T00:00:00Z")
+        client_uuid=uuid.uuid4(),
+        content_sha256="a" * 64,
+        kind="new_site",
+        programme="groundwater_banks",
+        officer=user,
+        lao=user.lao_memberships.get().lao,
+        subdistrict=user.lao_memberships.get().lao.subdistricts.first(),
+        province=user.lao_memberships.get().lao.province,
+        location="POINT(102.0977 14.9799)",
+        accuracy_m=5,
+        captured_at="2026-01-01T00:00:00Z",
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Submission.objects.create(**{f.attname: getattr(first, f.attname) for f in Submission._meta.concrete_fields
-                                     if f.name != "id"})
+        Submission.objects.create(
+            **{f.attname: getattr(first, f.attname) for f in Submission._meta.concrete_fields if f.name != "id"}
+        )

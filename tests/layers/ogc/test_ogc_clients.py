@@ -96,13 +96,18 @@ def test_responses_validate_against_our_openapi_document(live_service):
     spec = requests.get(f"{live_service}/ogc/api", timeout=30).json()
     spec["servers"] = [{"url": f"{live_service}/ogc"}]
     # JSON media types with a suffix are JSON too; openapi-core must be told so.
-    json_types = {t: (lambda value, **params: json.loads(value)) for t in ("application/geo+json", "application/schema+json")}
+    json_types = {
+        t: (lambda value, **params: json.loads(value)) for t in ("application/geo+json", "application/schema+json")
+    }
     openapi = OpenAPI.from_dict(spec, config=Config(extra_media_type_deserializers=json_types))
     # from_dict has validated the document itself against the OpenAPI 3.0 schema.
     well = GroundwaterBank.objects.filter(published=True).order_by("code").first()
     checked = 0
     for path, params in [
-        ("/", {}), ("/conformance", {}), ("/collections", {}), ("/collections/groundwater_banks", {}),
+        ("/", {}),
+        ("/conformance", {}),
+        ("/collections", {}),
+        ("/collections/groundwater_banks", {}),
         ("/collections/groundwater_banks/queryables", {}),
         ("/collections/groundwater_banks/items", {"limit": 50, "province": "TH30"}),
         ("/collections/groundwater_banks/items", {"bbox": "100,13.5,101,14.5", "sortby": "-programme_year"}),
@@ -124,11 +129,23 @@ def test_responses_validate_against_our_openapi_document(live_service):
 
 def test_no_request_in_a_sweep_of_bad_inputs_gets_a_500(live_service):
     items = f"{live_service}/ogc/collections/groundwater_banks/items"
-    for params in ({"bbox": "nan,1,2,3"}, {"bbox": ",,,"}, {"limit": "1e9"}, {"offset": "abc"},
-                   {"datetime": "2020-01-01/"}, {"datetime": "/"}, {"filter": "S_INTERSECTS(geometry, POINT(1))"},
-                   {"filter": "BBOX(geometry, 1, 2)"}, {"filter": '{"op": "=", "args": []}', "filter-lang": "cql2-json"},
-                   {"filter": "updated_at > TIMESTAMP('2020-01-01T00:00:00Z')"}, {"sortby": "-"},
-                   {"properties": ""}, {"crs": ""}, {"filter": "name_th LIKE 5"}, {"filter": "1 = 1"}):
+    for params in (
+        {"bbox": "nan,1,2,3"},
+        {"bbox": ",,,"},
+        {"limit": "1e9"},
+        {"offset": "abc"},
+        {"datetime": "2020-01-01/"},
+        {"datetime": "/"},
+        {"filter": "S_INTERSECTS(geometry, POINT(1))"},
+        {"filter": "BBOX(geometry, 1, 2)"},
+        {"filter": '{"op": "=", "args": []}', "filter-lang": "cql2-json"},
+        {"filter": "updated_at > TIMESTAMP('2020-01-01T00:00:00Z')"},
+        {"sortby": "-"},
+        {"properties": ""},
+        {"crs": ""},
+        {"filter": "name_th LIKE 5"},
+        {"filter": "1 = 1"},
+    ):
         response = requests.get(items, params=params, timeout=60)
         assert response.status_code < 500, (params, response.status_code, response.text[:300])
         if response.status_code >= 400:

@@ -16,14 +16,14 @@ from rest_framework.test import APIClient
 
 from gis_service.fieldwork.intake import store
 from gis_service.fieldwork.models import Submission
-from gis_service.prepared import run_prepared
 from gis_service.fieldwork.serializers import SubmissionSerializer
 from gis_service.fieldwork.views import with_relations
 from gis_service.geography.models import LAO, Subdistrict
+from gis_service.prepared import run_prepared
 from gis_service.programmes.models import GroundwaterBank, LocalRoad, Status
 from gis_service.programmes.validation import validate_site
-from tests.test_field_photos import multipart
-from tests.test_field_support import jpeg_bytes, local_lao, make_officer, make_reviewer, spot, well_payload
+from tests.fieldwork.test_field_photos import multipart
+from tests.fieldwork.test_field_support import jpeg_bytes, local_lao, make_officer, make_reviewer, spot, well_payload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/field/submissions"
@@ -89,7 +89,9 @@ def test_a_new_submission_plans_two_statements_and_runs_two_prepared(phone):
     # Planned each time: the validation path's place and LAO; the submission with its event (one INSERT).
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) == 2, statements
-    assert statements[0].lstrip().startswith("WITH place AS") and "INSERT INTO fieldwork_submissionevent" in statements[1]
+    assert (
+        statements[0].lstrip().startswith("WITH place AS") and "INSERT INTO fieldwork_submissionevent" in statements[1]
+    )
     # Token with roles, and resend/place/LAO/duplicates: prepared in this session, not planned again.
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM pg_prepared_statements")
@@ -103,9 +105,19 @@ def test_a_submission_whose_event_cannot_be_written_leaves_no_row(phone, django_
     point = Point(*spot(52), srid=4326)
     subdistrict = Subdistrict.objects.get(geom__intersects=point)
     submission = Submission(
-        client_uuid=uuid.uuid4(), content_sha256="0" * 64, kind="new_site", programme="groundwater_banks",
-        officer=user, lao=local_lao(*spot(52)), subdistrict=subdistrict, province_id=subdistrict.province_id,
-        location=point, accuracy_m=5, captured_at=timezone.now(), attributes={"name_th": "บ่อ"})
+        client_uuid=uuid.uuid4(),
+        content_sha256="0" * 64,
+        kind="new_site",
+        programme="groundwater_banks",
+        officer=user,
+        lao=local_lao(*spot(52)),
+        subdistrict=subdistrict,
+        province_id=subdistrict.province_id,
+        location=point,
+        accuracy_m=5,
+        captured_at=timezone.now(),
+        attributes={"name_th": "บ่อ"},
+    )
 
     def store_outside_any_transaction(_) -> bool:
         with connection.cursor() as cursor:
@@ -121,8 +133,10 @@ def test_a_submission_whose_event_cannot_be_written_leaves_no_row(phone, django_
             return Submission.objects.filter(client_uuid=submission.client_uuid).exists()
         finally:
             with connection.cursor() as cursor:
-                cursor.execute("DROP TRIGGER field_test_refuse_event ON fieldwork_submissionevent; "
-                               "DROP FUNCTION field_test_refuse_event();")
+                cursor.execute(
+                    "DROP TRIGGER field_test_refuse_event ON fieldwork_submissionevent; "
+                    "DROP FUNCTION field_test_refuse_event();"
+                )
 
     with django_db_blocker.unblock():
         assert in_threads(store_outside_any_transaction, 1) == [False]
@@ -169,9 +183,15 @@ def test_road_along_a_registered_road_is_flagged_with_its_overlap(phone):
     _, client = phone
     lon, lat = spot(49)
     track = {"type": "LineString", "coordinates": [[lon, lat], [lon + 0.004, lat + 0.001], [lon + 0.008, lat]]}
-    road = {"programme": "local_road", "longitude": lon, "latitude": lat, "accuracy_m": 5,
-            "captured_at": timezone.now().isoformat(), "line": track,
-            "attributes": {"name_th": "ถนนภาคสนาม", "programme_year": 2023, "surface": "concrete"}}
+    road = {
+        "programme": "local_road",
+        "longitude": lon,
+        "latitude": lat,
+        "accuracy_m": 5,
+        "captured_at": timezone.now().isoformat(),
+        "line": track,
+        "attributes": {"name_th": "ถนนภาคสนาม", "programme_year": 2023, "surface": "concrete"},
+    }
     first = client.post(URL, {**road, "uuid": str(uuid.uuid4())}, format="json").json()
     assert first["duplicate_candidates"] == []
     Submission.objects.filter(client_uuid=first["uuid"]).update(state="approved")  # no longer pending

@@ -34,11 +34,20 @@ def params(query: str = "", population: str | None = None, published_only: bool 
     return parse_params(QueryDict(query), published_only=published_only, population=population)
 
 
-def add_well(subdistrict: Subdistrict, point: Point, status: str = Status.OPERATIONAL, code: str = "") -> GroundwaterBank:
+def add_well(
+    subdistrict: Subdistrict, point: Point, status: str = Status.OPERATIONAL, code: str = ""
+) -> GroundwaterBank:
     """A well written through the one validation path."""
     lao = LAO.objects.filter(subdistricts=subdistrict).exclude(kind=LAO.Kind.PROVINCIAL).first()
-    well = GroundwaterBank(name_th="บ่อทดสอบความครอบคลุม", name_en="coverage test well", status=status, lao=lao,
-                           programme_year=2024, source="admin", code=code)
+    well = GroundwaterBank(
+        name_th="บ่อทดสอบความครอบคลุม",
+        name_en="coverage test well",
+        status=status,
+        lao=lao,
+        programme_year=2024,
+        source="admin",
+        code=code,
+    )
     set_geometry(well, point)
     well.save()
     return well
@@ -57,14 +66,18 @@ def test_single_well_covers_its_circle_clipped_to_the_subdistrict_as_shapely_mea
     epsg = 32647
     polygon_utm = utm_shape(boundary, epsg)
     inner = polygon_utm.buffer(-300)
-    near_edge = inner.exterior.interpolate(0.0) if inner.geom_type == "Polygon" else inner.geoms[0].exterior.interpolate(0)
-    lon, lat = transform_geom(f"EPSG:{epsg}", "EPSG:4326", {"type": "Point", "coordinates": [near_edge.x, near_edge.y]})["coordinates"]
+    near_edge = (
+        inner.exterior.interpolate(0.0) if inner.geom_type == "Polygon" else inner.geoms[0].exterior.interpolate(0)
+    )
+    lon, lat = transform_geom(
+        f"EPSG:{epsg}", "EPSG:4326", {"type": "Point", "coordinates": [near_edge.x, near_edge.y]}
+    )["coordinates"]
     add_well(subdistrict, Point(lon, lat, srid=4326))
 
     (unit,) = engine.unit_areas(WELLS, 1000.0, [subdistrict.id])
     expected_m2 = ShapelyPoint(near_edge.x, near_edge.y).buffer(1000.0, quad_segs=256).intersection(polygon_utm).area
 
-    assert expected_m2 < 0.95 * np.pi * 1000 ** 2, "the circle should be clipped by the boundary"
+    assert expected_m2 < 0.95 * np.pi * 1000**2, "the circle should be clipped by the boundary"
     assert unit.covered_m2 == pytest.approx(expected_m2, rel=0.005)
     assert unit.area_m2 == pytest.approx(polygon_utm.area, rel=0.005)
     assert unit.serving_sites == 1
@@ -73,8 +86,10 @@ def test_single_well_covers_its_circle_clipped_to_the_subdistrict_as_shapely_mea
 @pytest.mark.django_db
 def test_coverage_never_falls_as_the_radius_grows():
     ids = list(Subdistrict.objects.filter(district__code="TH9011").values_list("id", flat=True))
-    by_radius = {radius: {u.subdistrict_id: u.covered_m2 for u in engine.unit_areas(WELLS, radius, ids)}
-                 for radius in (500.0, 1000.0, 2000.0)}
+    by_radius = {
+        radius: {u.subdistrict_id: u.covered_m2 for u in engine.unit_areas(WELLS, radius, ids)}
+        for radius in (500.0, 1000.0, 2000.0)
+    }
     assert sum(by_radius[500.0].values()) > 0
     for sid in ids:
         assert by_radius[500.0][sid] <= by_radius[1000.0][sid] + 1e-6 <= by_radius[2000.0][sid] + 2e-6
@@ -102,10 +117,14 @@ def test_covered_plus_uncovered_equals_the_total_for_area_and_population():
         assert unit["covered_km2"] + unit["uncovered_km2"] == pytest.approx(unit["area_km2"], abs=1e-3)
         assert 0 <= unit["covered_share"] <= 1
         if unit["population"]:
-            assert unit["covered_population"] + unit["uncovered_population"] == pytest.approx(unit["population"], abs=0.05)
+            assert unit["covered_population"] + unit["uncovered_population"] == pytest.approx(
+                unit["population"], abs=0.05
+            )
     summary = report["summary"]["area"]
     assert summary["covered_km2"] + summary["uncovered_km2"] == pytest.approx(summary["area_km2"], abs=1e-2)
-    assert summary["covered_population"] + summary["uncovered_population"] == pytest.approx(summary["population"], abs=0.5)
+    assert summary["covered_population"] + summary["uncovered_population"] == pytest.approx(
+        summary["population"], abs=0.5
+    )
     shares = [u["population_covered_share"] for u in report["units"] if u["population_covered_share"] is not None]
     assert shares == sorted(shares), "least covered first"
     assert report["summary"]["nation"]["units"] == 77
@@ -148,7 +167,8 @@ def test_proposals_pick_the_best_cell_first_and_gains_never_grow():
 @pytest.mark.django_db
 def test_repair_ranking_puts_the_site_with_no_alternative_first():
     GroundwaterBank.objects.filter(subdistrict__district__code="TH9011", status=Status.NEEDS_REPAIR).update(
-        status=Status.DECOMMISSIONED)
+        status=Status.DECOMMISSIONED
+    )
     subdistrict = Subdistrict.objects.get(code="TH901101")
     lonely = add_well(subdistrict, subdistrict.geom.point_on_surface, status=Status.NEEDS_REPAIR, code="GWB-COVTEST1")
     add_well(subdistrict, lonely.geom, status=Status.OPERATIONAL, code="GWB-COVTEST2")  # a working well beside it

@@ -7,7 +7,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from gis_service.fieldwork.models import Submission
 from tests.conftest import ARTIFACTS
-from tests.test_field_support import make_officer, make_reviewer, remove_user_data, spot
+from tests.fieldwork.test_field_support import make_officer, make_reviewer, remove_user_data, spot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

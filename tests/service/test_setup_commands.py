@@ -25,7 +25,7 @@ import pytest
 import yaml
 from psycopg2 import sql
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://gis_service:gis_service@127.0.0.1:5432/gis_service"
 # Not test_gis_service (pytest-django's) and not gis_service (the developer's own data).
 IDEMPOTENCY_DB = "gis_setup_idem"
@@ -115,7 +115,9 @@ def _run_setup(database_url: str) -> tuple[float, subprocess.CompletedProcess]:
 
 
 def _output_of(completed: subprocess.CompletedProcess) -> str:
-    return f"exit {completed.returncode}\n--- stdout\n{completed.stdout[-6000:]}\n--- stderr\n{completed.stderr[-6000:]}"
+    return (
+        f"exit {completed.returncode}\n--- stdout\n{completed.stdout[-6000:]}\n--- stderr\n{completed.stderr[-6000:]}"
+    )
 
 
 @pytest.fixture
@@ -138,7 +140,9 @@ def test_setup_twice_changes_nothing_the_second_time_and_is_quick(fresh_database
     assert second.returncode == 0, _output_of(second)
     after_second = _table_fingerprints(IDEMPOTENCY_DB)
 
-    changed = {table for table in after_first.keys() | after_second.keys() if after_first.get(table) != after_second.get(table)}
+    changed = {
+        table for table in after_first.keys() | after_second.keys() if after_first.get(table) != after_second.get(table)
+    }
     assert not changed, f"second bin/setup changed tables: {sorted(changed)}"
     # The full dataset landed, so the comparison above is not between two empty databases.
     assert sum(count for count, _ in after_first.values()) > 7425, after_first
@@ -166,6 +170,7 @@ def _issue_ids(output: str) -> set[str]:
     return set(re.findall(r"\((\w+\.[EWCI]\d+)\)", output))
 
 
+@pytest.mark.slow
 def test_deploy_check_is_clean_with_ssl_redirect_on() -> None:
     completed = _deploy_check(SECURE_SSL_REDIRECT="1")
     output = completed.stdout + completed.stderr
@@ -174,6 +179,7 @@ def test_deploy_check_is_clean_with_ssl_redirect_on() -> None:
     assert "System check identified no issues" in output, output
 
 
+@pytest.mark.slow
 def test_deploy_check_without_ssl_redirect_warns_only_about_the_redirect() -> None:
     completed = _deploy_check()
     output = completed.stdout + completed.stderr
@@ -187,6 +193,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_answers_healthz_through_gunicorn() -> None:
     port = _free_port()
     server = subprocess.Popen(
@@ -223,7 +230,10 @@ def test_serve_answers_healthz_through_gunicorn() -> None:
             server.wait()
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed (bin/setup installs it)")
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="docker-compose is not installed (bin/setup installs it)"
+)
 def test_docker_compose_file_is_valid_and_names_the_three_services() -> None:
     completed = subprocess.run(
         ["docker-compose", "-f", "docker-compose.yml", "config"],

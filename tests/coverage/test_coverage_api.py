@@ -17,7 +17,10 @@ from gis_service.coverage.params import parse_params
 
 BOWTIE = {"type": "Polygon", "coordinates": [[[100.4, 7.0], [100.6, 7.2], [100.6, 7.0], [100.4, 7.2], [100.4, 7.0]]]}
 AT_SEA = {"type": "Polygon", "coordinates": [[[90.0, 10.0], [91.0, 10.0], [91.0, 11.0], [90.0, 11.0], [90.0, 10.0]]]}
-HAT_YAI_BOX = {"type": "Polygon", "coordinates": [[[100.40, 6.95], [100.50, 6.95], [100.50, 7.05], [100.40, 7.05], [100.40, 6.95]]]}
+HAT_YAI_BOX = {
+    "type": "Polygon",
+    "coordinates": [[[100.40, 6.95], [100.50, 6.95], [100.50, 7.05], [100.40, 7.05], [100.40, 6.95]]],
+}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -29,8 +32,14 @@ def metric_units(django_db_setup, django_db_blocker):
 def geotiff_bytes(crs: str | None) -> bytes:
     """A small people-per-cell GeoTIFF over Songkhla (with or without a CRS)."""
     buffer = io.BytesIO()
-    profile = {"driver": "GTiff", "height": 4, "width": 4, "count": 1, "dtype": "float32",
-               "transform": from_origin(650_000, 790_000, 1000, 1000)}
+    profile = {
+        "driver": "GTiff",
+        "height": 4,
+        "width": 4,
+        "count": 1,
+        "dtype": "float32",
+        "transform": from_origin(650_000, 790_000, 1000, 1000),
+    }
     if crs:
         profile["crs"] = crs
     with rasterio.MemoryFile() as memfile:
@@ -81,10 +90,13 @@ def test_a_good_request_with_async_creates_one_job_the_control_for_the_400_tests
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("payload,message", [
-    (b"this is a CSV, not a raster\n1,2,3\n", "not a raster"),
-    (geotiff_bytes(None), "no coordinate reference system"),
-])
+@pytest.mark.parametrize(
+    "payload,message",
+    [
+        (b"this is a CSV, not a raster\n1,2,3\n", "not a raster"),
+        (geotiff_bytes(None), "no coordinate reference system"),
+    ],
+)
 def test_a_population_upload_that_is_not_a_georeferenced_geotiff_gets_a_400_and_no_job(client, payload, message):
     jobs_before = CoverageJob.objects.count()
     upload = io.BytesIO(payload)
@@ -208,8 +220,9 @@ def test_a_long_computation_runs_as_a_job_whose_progress_is_polled_over_http(liv
 @pytest.mark.django_db
 def test_a_polygon_can_be_posted_as_json_and_an_invalid_one_is_refused(client):
     reports.national_base(parse_params(QueryDict(""), published_only=True))
-    good = client.post("/api/coverage/units", {"area_polygon": HAT_YAI_BOX, "radius_m": 1000},
-                       content_type="application/json")
+    good = client.post(
+        "/api/coverage/units", {"area_polygon": HAT_YAI_BOX, "radius_m": 1000}, content_type="application/json"
+    )
     assert good.status_code == 200 and good.json()["inputs"]["area_polygon"]
     jobs_before = CoverageJob.objects.count()
     bad = client.post("/api/coverage/units?async=1", {"area_polygon": BOWTIE}, content_type="application/json")
@@ -221,8 +234,16 @@ def test_a_polygon_can_be_posted_as_json_and_an_invalid_one_is_refused(client):
 def test_a_raster_in_lon_lat_counts_people_like_rasterio_and_feeds_proposals(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     buffer = io.BytesIO()
-    profile = {"driver": "GTiff", "height": 40, "width": 40, "count": 1, "dtype": "float32", "crs": "EPSG:4326",
-               "transform": from_origin(100.30, 7.10, 0.005, 0.005), "nodata": -1}
+    profile = {
+        "driver": "GTiff",
+        "height": 40,
+        "width": 40,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:4326",
+        "transform": from_origin(100.30, 7.10, 0.005, 0.005),
+        "nodata": -1,
+    }
     with rasterio.MemoryFile() as memfile:
         with memfile.open(**profile) as dataset:
             dataset.write(np.full((1, 40, 40), 2.0, dtype="float32"))
@@ -233,6 +254,7 @@ def test_a_raster_in_lon_lat_counts_people_like_rasterio_and_feeds_proposals(cli
     reports.national_base(parse_params(QueryDict(""), published_only=True))
     units = client.get(f"/api/coverage/units?area=TH90&level=province&population={reference}").json()
     from gis_service.geography.models import Province
+
     with rasterio.open(tmp_path / "coverage" / "rasters" / f"{reference.split(':')[1]}.tif") as dataset:
         songkhla = json.loads(Province.objects.get(code="TH90").geom.json)
         values, _ = rasterio.mask.mask(dataset, [songkhla], filled=False)
@@ -252,8 +274,13 @@ def test_a_write_to_the_layer_moves_the_result_and_drops_the_stale_one(client):
     first = client.get("/api/coverage/units?area=TH9011")
     assert first.status_code == 200
     place = Subdistrict.objects.get(code="TH901101")
-    well = GroundwaterBank(name_th="บ่อทดสอบแคช", status="operational", programme_year=2024, published=True,
-                           lao=LAO.objects.filter(subdistricts=place).exclude(kind=LAO.Kind.PROVINCIAL).first())
+    well = GroundwaterBank(
+        name_th="บ่อทดสอบแคช",
+        status="operational",
+        programme_year=2024,
+        published=True,
+        lao=LAO.objects.filter(subdistricts=place).exclude(kind=LAO.Kind.PROVINCIAL).first(),
+    )
     set_geometry(well, place.geom.point_on_surface)
     well.save()
     stale = client.get("/api/coverage/units?area=TH9011&async=1")

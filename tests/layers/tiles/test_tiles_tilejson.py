@@ -27,7 +27,9 @@ def test_tilejson_of_one_layer_describes_its_fields_zooms_and_bounds(client):
 def test_tilejson_of_a_set_uses_the_multi_layer_tile_url_and_the_newest_version(client):
     document = client.get("/tiles/provinces,groundwater_banks,local_roads/tilejson.json").json()
     newest = max(layer_versions(["provinces", "groundwater_banks", "local_roads"]).values())
-    assert document["tiles"][0].endswith(f"/tiles/provinces,groundwater_banks,local_roads/{{z}}/{{x}}/{{y}}.mvt?v={newest}")
+    assert document["tiles"][0].endswith(
+        f"/tiles/provinces,groundwater_banks,local_roads/{{z}}/{{x}}/{{y}}.mvt?v={newest}"
+    )
     assert [layer["id"] for layer in document["vector_layers"]] == ["provinces", "groundwater_banks", "local_roads"]
     assert (document["minzoom"], document["maxzoom"]) == (0, 16)
 

@@ -119,7 +119,8 @@ def test_a_merged_cell_zooms_in_instead_of_opening_a_popup(live_service):
         box = watched.page.evaluate("""() => {
             const paths = [...document.querySelectorAll('.leaflet-tile-pane svg path.leaflet-interactive')]
               .filter(p => p.getAttribute('fill') === '#1f78b4');
-            const sized = paths.map(p => p.getBoundingClientRect()).filter(r => r.width > 0 && r.top > 150 && r.top < 600);
+            const sized = paths.map(p => p.getBoundingClientRect())
+                .filter(r => r.width > 0 && r.top > 150 && r.top < 600);
             sized.sort((a, b) => b.width - a.width);
             return {x: sized[0].x + sized[0].width / 2, y: sized[0].y + sized[0].height / 2};
         }""")

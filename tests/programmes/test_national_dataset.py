@@ -88,7 +88,7 @@ def test_generated_sites_have_realistic_years_and_statuses():
 
 
 def test_generation_is_deterministic_and_replaces_only_generated_records():
-    from tests.test_site_validation import new_well
+    from tests.programmes.test_site_validation import new_well
 
     mine = new_well()
     mine.save()

@@ -2,8 +2,8 @@
 import pytest
 from django.db import connection
 
-from gis_service.programmes.registry import programme_models
 from gis_service.programmes.models import EwastePoint, GroundwaterBank, LocalRoad
+from gis_service.programmes.registry import programme_models
 from layers.versions import VERSION_SEQUENCE, table_versions, tables_without_trigger
 
 WELLS = GroundwaterBank._meta.db_table
@@ -110,7 +110,7 @@ def test_layer_version_follows_the_tables_its_tiles_join_to():
 def test_versions_read_from_threads_taking_turns_each_on_its_own_connection():
     # gthread workers share one process: a statement prepared by one thread's session must not be
     # taken as prepared in another's (that gave "prepared statement ... does not exist" or "already exists").
-    from tests.test_field_fast_paths import in_threads
+    from tests.fieldwork.test_field_fast_paths import in_threads
 
     barrier = __import__("threading").Barrier(2)
 

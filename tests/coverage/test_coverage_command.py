@@ -22,7 +22,9 @@ def test_coverage_report_writes_csv_geojson_and_geotiff_for_an_area(tmp_path):
                  verbosity=0)
     with open(tmp_path / "units.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert {r["code"] for r in rows} == set(Subdistrict.objects.filter(district__code="TH9011").values_list("code", flat=True))
+    assert {r["code"] for r in rows} == set(
+        Subdistrict.objects.filter(district__code="TH9011").values_list("code", flat=True)
+    )
     assert all(float(r["covered_km2"]) <= float(r["area_km2"]) for r in rows)
     gaps = json.loads((tmp_path / "gaps.geojson").read_text(encoding="utf-8"))
     assert gaps["type"] == "FeatureCollection" and gaps["features"]

@@ -23,7 +23,7 @@ from layers.ogc.errors import ExportFailed, InvalidParameter, UnknownParameter
 from layers.ogc.errors import error_response as ogc_response
 from tests.conftest import get_with_database_down
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 KORAT = (102.0977, 14.9799)
 BANGKOK = (100.4930, 13.7510)
 GULF_OF_THAILAND = (100.8, 12.0)
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def lao_codes(ids: list[int]) -> list[str]:

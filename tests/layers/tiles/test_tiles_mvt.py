@@ -4,7 +4,7 @@ from django.db import connection
 
 from gis_service.programmes.models import GroundwaterBank, LocalRoad
 from layers.registry import get_layer
-from tests.tiles_helpers import decode_tile, tile_of
+from tests.layers.tiles.tiles_helpers import decode_tile, tile_of
 
 # The zoom-5 tile holding most of Thailand's wells (about 4,700 of the 10,801).
 NATIONAL_TILE = (5, 24, 14)
@@ -159,7 +159,8 @@ def test_ogc_api_tiles_serve_the_same_tiles_in_ogc_row_column_order(client):
     assert tilesets[0]["dataType"] == "vector"
     tileset = client.get("/ogc/collections/groundwater_banks/tiles/WebMercatorQuad").json()
     item = next(link for link in tileset["links"] if link["rel"] == "item")
-    assert item["href"].endswith("/ogc/collections/groundwater_banks/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}")
+    template = "/ogc/collections/groundwater_banks/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}"
+    assert item["href"].endswith(template)
     limits = {limit["tileMatrix"]: limit for limit in tileset["tileMatrixSetLimits"]}
     assert limits["5"]["minTileCol"] <= 24 <= limits["5"]["maxTileCol"]
     assert limits["5"]["minTileRow"] <= 14 <= limits["5"]["maxTileRow"]

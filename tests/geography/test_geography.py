@@ -36,7 +36,7 @@ def test_every_subdistrict_lies_inside_its_district_and_province():
         cursor.execute(
             "SELECT count(*) FROM geography_subdistrict s "
             "JOIN geography_district d ON d.id = s.district_id JOIN geography_province p ON p.id = s.province_id "
-            "WHERE NOT ST_Covers(d.geom, ST_PointOnSurface(s.geom)) OR NOT ST_Covers(p.geom, ST_PointOnSurface(s.geom)) "
+            "WHERE NOT ST_Covers(d.geom, ST_PointOnSurface(s.geom)) OR NOT ST_Covers(p.geom, ST_PointOnSurface(s.geom)) "  # noqa: E501
             "OR ST_Area(ST_Difference(s.geom, d.geom)::geography) > 0.001 * ST_Area(s.geom::geography)"
         )
         assert cursor.fetchone()[0] == 0
@@ -56,7 +56,7 @@ def test_generated_lao_register_covers_every_subdistrict_outside_bangkok():
     assert uncovered.count() == 0
     twice = Subdistrict.objects.raw(
         "SELECT s.id FROM geography_subdistrict s JOIN geography_lao_subdistricts m ON m.subdistrict_id = s.id "
-        "JOIN geography_lao l ON l.id = m.lao_id WHERE l.kind NOT IN ('pao', 'bangkok') GROUP BY s.id HAVING count(*) > 1"
+        "JOIN geography_lao l ON l.id = m.lao_id WHERE l.kind NOT IN ('pao', 'bangkok') GROUP BY s.id HAVING count(*) > 1"  # noqa: E501
     )
     assert list(twice) == []
 

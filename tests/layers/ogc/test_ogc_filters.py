@@ -50,7 +50,9 @@ def test_cql2_text_combines_comparisons_in_between_and_like(client):
     prefix = public().order_by("code").values_list("name_th", flat=True).first()[:6]
     assert matched(client, filter=f"name_th LIKE '{prefix}%'") == public().filter(name_th__startswith=prefix).count()
     assert matched(client, filter="depth_m IS NULL OR NOT (depth_m > 5)") == public().exclude(depth_m__gt=5).count()
-    assert matched(client, filter="CASEI(status) = casei('OPERATIONAL')") == public().filter(status="operational").count()
+    assert (
+        matched(client, filter="CASEI(status) = casei('OPERATIONAL')") == public().filter(status="operational").count()
+    )
     assert matched(client, filter="status = CASEI('Operational')") == public().filter(status="operational").count()
 
 
@@ -58,23 +60,41 @@ def test_cql2_spatial_operators_match_postgis(client):
     box = Polygon.from_bbox((100, 13, 103, 16))
     wkt = "POLYGON((100 13,103 13,103 16,100 16,100 13))"
     assert matched(client, filter=f"S_INTERSECTS(geometry, {wkt})") == public().filter(geom__intersects=box).count() > 0
-    assert matched(client, filter=f"S_WITHIN(geometry, {wkt}) AND status <> 'planned'") == public().filter(
-        geom__within=box).exclude(status="planned").count()
+    assert (
+        matched(client, filter=f"S_WITHIN(geometry, {wkt}) AND status <> 'planned'")
+        == public().filter(geom__within=box).exclude(status="planned").count()
+    )
     lat_lon = "POLYGON((13 100,13 103,16 103,16 100,13 100))"
-    assert matched(client, filter=f"S_INTERSECTS(geometry, {lat_lon})",
-                   **{"filter-crs": "http://www.opengis.net/def/crs/EPSG/0/4326"}) == public().filter(
-        geom__intersects=box).count()
+    assert (
+        matched(
+            client,
+            filter=f"S_INTERSECTS(geometry, {lat_lon})",
+            **{"filter-crs": "http://www.opengis.net/def/crs/EPSG/0/4326"},
+        )
+        == public().filter(geom__intersects=box).count()
+    )
 
 
 def test_cql2_json_is_understood(client):
-    expr = {"op": "and", "args": [
-        {"op": "=", "args": [{"property": "province"}, "TH30"]},
-        {"op": ">=", "args": [{"property": "programme_year"}, 2020]},
-        {"op": "s_intersects", "args": [{"property": "geometry"},
-                                        {"type": "Polygon", "coordinates": [[[97, 5], [106, 5], [106, 21], [97, 21], [97, 5]]]}]},
-    ]}
-    assert matched(client, filter=json.dumps(expr), **{"filter-lang": "cql2-json"}) == public().filter(
-        subdistrict__province__code="TH30", programme_year__gte=2020).count() > 0
+    expr = {
+        "op": "and",
+        "args": [
+            {"op": "=", "args": [{"property": "province"}, "TH30"]},
+            {"op": ">=", "args": [{"property": "programme_year"}, 2020]},
+            {
+                "op": "s_intersects",
+                "args": [
+                    {"property": "geometry"},
+                    {"type": "Polygon", "coordinates": [[[97, 5], [106, 5], [106, 21], [97, 21], [97, 5]]]},
+                ],
+            },
+        ],
+    }
+    assert (
+        matched(client, filter=json.dumps(expr), **{"filter-lang": "cql2-json"})
+        == public().filter(subdistrict__province__code="TH30", programme_year__gte=2020).count()
+        > 0
+    )
 
 
 def test_sql_injection_in_a_cql2_string_is_only_a_value(client):
@@ -89,42 +109,46 @@ def test_sql_injection_in_a_cql2_string_is_only_a_value(client):
 
 
 def test_properties_and_sortby_shape_and_order_the_page(client):
-    page = body(client.get(ITEMS, {"properties": "name_en,programme_year", "sortby": "-programme_year,+name_en",
-                                   "limit": 50}))
+    page = body(
+        client.get(ITEMS, {"properties": "name_en,programme_year", "sortby": "-programme_year,+name_en", "limit": 50})
+    )
     assert all(set(f["properties"]) == {"name_en", "programme_year"} for f in page["features"])
     keys = [(-f["properties"]["programme_year"], f["properties"]["name_en"]) for f in page["features"]]
     assert keys == sorted(keys)
     assert page["features"][0]["properties"]["programme_year"] == max(public().values_list("programme_year", flat=True))
 
 
-@pytest.mark.parametrize("params, status, words", [
-    ({"bbox": "100,13,101"}, 400, "4 numbers"),
-    ({"bbox": "100,91,101,92"}, 400, "latitude 91"),
-    ({"bbox": "101,13,100,14"}, 400, "minimum exceeds"),
-    ({"bbox": "a,b,c,d"}, 400, "numbers"),
-    ({"limit": "-1"}, 400, "between 1 and 10000"),
-    ({"limit": "abc"}, 400, "whole number"),
-    ({"limit": "10000000"}, 400, "between 1 and 10000"),
-    ({"offset": "-5"}, 400, "offset"),
-    ({"colour": "blue"}, 400, "Unknown parameter"),
-    ({"properties": "name_en,secret"}, 400, "Unknown property 'secret'"),
-    ({"sortby": "password"}, 400, "unknown property 'password'"),
-    ({"datetime": "yesterday"}, 400, "RFC 3339"),
-    ({"datetime": "2023-13-45T00:00:00Z"}, 400, "RFC 3339"),
-    ({"datetime": "2023-01-01/2020-01-01"}, 400, "ends before"),
-    ({"filter": "status = "}, 400, "could not be parsed"),
-    ({"filter": "status = 'operational' AND"}, 400, "could not be parsed"),
-    ({"filter": "secret_column = 1"}, 400, "unknown property 'secret_column'"),
-    ({"filter": "programme_year = 'abc'"}, 400, "not a valid integer"),
-    ({"filter": "status = 'flying'"}, 400, "use one of"),
-    ({"filter": "{not json", "filter-lang": "cql2-json"}, 400, "could not be parsed"),
-    ({"filter": "status = 'operational'", "filter-lang": "sql"}, 400, "filter-lang"),
-    ({"crs": "EPSG:9999"}, 400, "Unsupported crs"),
-    ({"bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/2000", "bbox": "1,2,3,4"}, 400, "Unsupported bbox-crs"),
-    ({"programme_year": "twenty"}, 400, "not a valid integer"),
-    ({"status": "flying"}, 400, "use one of"),
-    ({"f": "xml"}, 400, "Unsupported format"),
-])
+@pytest.mark.parametrize(
+    "params, status, words",
+    [
+        ({"bbox": "100,13,101"}, 400, "4 numbers"),
+        ({"bbox": "100,91,101,92"}, 400, "latitude 91"),
+        ({"bbox": "101,13,100,14"}, 400, "minimum exceeds"),
+        ({"bbox": "a,b,c,d"}, 400, "numbers"),
+        ({"limit": "-1"}, 400, "between 1 and 10000"),
+        ({"limit": "abc"}, 400, "whole number"),
+        ({"limit": "10000000"}, 400, "between 1 and 10000"),
+        ({"offset": "-5"}, 400, "offset"),
+        ({"colour": "blue"}, 400, "Unknown parameter"),
+        ({"properties": "name_en,secret"}, 400, "Unknown property 'secret'"),
+        ({"sortby": "password"}, 400, "unknown property 'password'"),
+        ({"datetime": "yesterday"}, 400, "RFC 3339"),
+        ({"datetime": "2023-13-45T00:00:00Z"}, 400, "RFC 3339"),
+        ({"datetime": "2023-01-01/2020-01-01"}, 400, "ends before"),
+        ({"filter": "status = "}, 400, "could not be parsed"),
+        ({"filter": "status = 'operational' AND"}, 400, "could not be parsed"),
+        ({"filter": "secret_column = 1"}, 400, "unknown property 'secret_column'"),
+        ({"filter": "programme_year = 'abc'"}, 400, "not a valid integer"),
+        ({"filter": "status = 'flying'"}, 400, "use one of"),
+        ({"filter": "{not json", "filter-lang": "cql2-json"}, 400, "could not be parsed"),
+        ({"filter": "status = 'operational'", "filter-lang": "sql"}, 400, "filter-lang"),
+        ({"crs": "EPSG:9999"}, 400, "Unsupported crs"),
+        ({"bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/2000", "bbox": "1,2,3,4"}, 400, "Unsupported bbox-crs"),
+        ({"programme_year": "twenty"}, 400, "not a valid integer"),
+        ({"status": "flying"}, 400, "use one of"),
+        ({"f": "xml"}, 400, "Unsupported format"),
+    ],
+)
 def test_bad_input_gets_an_ogc_exception_that_says_what_was_wrong(client, params, status, words):
     count_before = GroundwaterBank.objects.count()
     response = client.get(ITEMS, params)
@@ -135,9 +159,15 @@ def test_bad_input_gets_an_ogc_exception_that_says_what_was_wrong(client, params
     assert GroundwaterBank.objects.count() == count_before
 
 
-@pytest.mark.parametrize("url", ["/ogc/collections/wells", "/ogc/collections/wells/items",
-                                 "/ogc/collections/groundwater_banks/items/GWB-NOPE",
-                                 "/ogc/collections/wells/queryables"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ogc/collections/wells",
+        "/ogc/collections/wells/items",
+        "/ogc/collections/groundwater_banks/items/GWB-NOPE",
+        "/ogc/collections/wells/queryables",
+    ],
+)
 def test_unknown_collection_or_feature_is_404(client, url):
     response = client.get(url)
     assert response.status_code == 404

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from gis_service.accounts.models import LaoMembership
 from gis_service.fieldwork.models import Submission, SubmissionEvent
 from gis_service.programmes.models import GroundwaterBank
-from tests.test_field_support import make_officer, make_reviewer, spot, well_payload
+from tests.fieldwork.test_field_support import make_officer, make_reviewer, spot, well_payload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/field/submissions"

@@ -17,9 +17,9 @@ from gis_service.programmes import registry
 from gis_service.programmes.models import GroundwaterBank, ReadingPlace, Source
 from layers.checks import check_programme_registry
 from tests.conftest import ARTIFACTS
-from tests.test_field_support import make_officer, make_reviewer, spot, well_payload
-from tests.test_map_public import WatchedPage, chromium
-from tests.tiles_helpers import decode_tile, tile_of
+from tests.fieldwork.test_field_support import make_officer, make_reviewer, spot, well_payload
+from tests.layers.tiles.tiles_helpers import decode_tile, tile_of
+from tests.maps.test_map_public import WatchedPage, chromium
 
 FIELD_URL = "/api/field/submissions"
 THAI_TITLE = "ที่อ่านหนังสือท้องถิ่น"
