@@ -87,6 +87,7 @@ def test_generated_sites_have_realistic_years_and_statuses():
     assert set(statuses) == {"planned", "under_construction", "operational", "needs_repair", "decommissioned"}
 
 
+@pytest.mark.slow  # regenerates the national dataset twice (about 50 s)
 def test_generation_is_deterministic_and_replaces_only_generated_records():
     from tests.programmes.test_site_validation import new_well
 
