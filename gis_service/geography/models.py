@@ -61,8 +61,8 @@ class LAO(models.Model):
         BANGKOK = "bangkok", _("Bangkok Metropolitan Administration")
         PATTAYA = "pattaya", _("Pattaya City")
 
-    code = models.CharField(_("code"), max_length=16, unique=True,
-                            help_text=_("The DLA's 7-digit code; BMA-10 for Bangkok, which the DLA does not list"))
+    code = models.CharField(_("code"), max_length=16, unique=True, help_text=_(
+        "The DLA's 7-digit code; BMA for Bangkok, which the DLA does not list (BMA-10 when generated)"))
     name_th = models.CharField(_("name (Thai)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     full_name_th = models.CharField(_("full name (Thai)"), max_length=250, blank=True)
@@ -129,4 +129,4 @@ class LAOSubdistrict(models.Model):
         verbose_name_plural = _("served subdistricts")
 
     def __str__(self) -> str:
-        return f"{self.lao_id} → {self.subdistrict_id} ({self.method})"
+        return f"{self.lao.code} serves {self.subdistrict.code} ({self.method})"

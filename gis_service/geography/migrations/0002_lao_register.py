@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='lao',
             name='code',
-            field=models.CharField(help_text="The DLA's 7-digit code; BMA-10 for Bangkok, which the DLA does not list", max_length=16, unique=True, verbose_name='code'),
+            field=models.CharField(help_text="The DLA's 7-digit code; BMA for Bangkok, which the DLA does not list (BMA-10 when generated)", max_length=16, unique=True, verbose_name='code'),
         ),
         migrations.AlterField(
             model_name='lao',
