@@ -65,16 +65,16 @@ class LAO(models.Model):
         "The DLA's 7-digit code; BMA for Bangkok, which the DLA does not list (BMA-10 when generated)"))
     name_th = models.CharField(_("name (Thai)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    full_name_th = models.CharField(_("full name (Thai)"), max_length=250, blank=True)
+    full_name_th = models.CharField(_("full name (Thai)"), max_length=250, blank=True, default="", db_default="")
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="laos")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="laos", null=True, blank=True,
                                  help_text=_("The district of its office, as the DLA lists it"))
     office_location = models.PointField(_("office"), srid=WGS84, null=True, blank=True)
-    office_house_no = models.CharField(_("office house number"), max_length=20, blank=True)
-    office_moo = models.CharField(_("office village number (หมู่)"), max_length=10, blank=True)
-    office_postcode = models.CharField(_("office postcode"), max_length=5, blank=True)
-    website = models.CharField(_("website"), max_length=200, blank=True)
+    office_house_no = models.CharField(_("office house number"), max_length=20, blank=True, default="", db_default="")
+    office_moo = models.CharField(_("office village number (หมู่)"), max_length=10, blank=True, default="", db_default="")
+    office_postcode = models.CharField(_("office postcode"), max_length=5, blank=True, default="", db_default="")
+    website = models.CharField(_("website"), max_length=200, blank=True, default="", db_default="")
     area_km2 = models.FloatField(_("area the DLA lists (km²)"), null=True, blank=True)
     # The register's hint: the subdistrict of the same name in its district. Kept to tell, on a reload, whether
     # what its served area was derived from has changed.
@@ -85,11 +85,13 @@ class LAO(models.Model):
     # The union of its subdistricts, derived when the register is loaded or a served area corrected; who serves a
     # place is decided from `subdistricts` alone (geography/queries.py).
     area = models.MultiPolygonField(srid=WGS84, null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True,
+    active = models.BooleanField(_("active"), default=True, db_default=True,
                                  help_text=_("Cleared when a newer register no longer lists it; never deleted"))
     generated = models.BooleanField(
         default=False, help_text=_("Generated from the boundaries, not from the DLA register")
     )
+
+    # Fields added for the register carry database defaults as well: the generator inserts rows in raw SQL.
 
     class Meta:
         ordering = ["code"]
@@ -115,10 +117,11 @@ class LAOSubdistrict(models.Model):
 
     lao = models.ForeignKey(LAO, on_delete=models.CASCADE, related_name="served_areas")
     subdistrict = models.ForeignKey(Subdistrict, on_delete=models.CASCADE, related_name="served_by")
-    method = models.CharField(_("derived from"), max_length=20, choices=Method.choices, default=Method.ADMINISTRATOR)
-    approximate = models.BooleanField(_("approximate"), default=False,
+    method = models.CharField(_("derived from"), max_length=20, choices=Method.choices, default=Method.ADMINISTRATOR,
+                              db_default=Method.ADMINISTRATOR)
+    approximate = models.BooleanField(_("approximate"), default=False, db_default=False,
                                       help_text=_("A guess from nearby evidence, to be checked"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, default="", db_default="")
     history = HistoricalRecords()
 
     class Meta:

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='lao',
             name='active',
-            field=models.BooleanField(default=True, help_text='Cleared when a newer register no longer lists it; never deleted', verbose_name='active'),
+            field=models.BooleanField(db_default=True, default=True, help_text='Cleared when a newer register no longer lists it; never deleted', verbose_name='active'),
         ),
         migrations.AddField(
             model_name='lao',
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='lao',
             name='full_name_th',
-            field=models.CharField(blank=True, max_length=250, verbose_name='full name (Thai)'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=250, verbose_name='full name (Thai)'),
         ),
         migrations.AddField(
             model_name='lao',
@@ -51,22 +51,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='lao',
             name='office_house_no',
-            field=models.CharField(blank=True, max_length=20, verbose_name='office house number'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=20, verbose_name='office house number'),
         ),
         migrations.AddField(
             model_name='lao',
             name='office_moo',
-            field=models.CharField(blank=True, max_length=10, verbose_name='office village number (หมู่)'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=10, verbose_name='office village number (หมู่)'),
         ),
         migrations.AddField(
             model_name='lao',
             name='office_postcode',
-            field=models.CharField(blank=True, max_length=5, verbose_name='office postcode'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=5, verbose_name='office postcode'),
         ),
         migrations.AddField(
             model_name='lao',
             name='website',
-            field=models.CharField(blank=True, max_length=200, verbose_name='website'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='website'),
         ),
         migrations.AlterField(
             model_name='lao',
@@ -107,9 +107,9 @@ class Migration(migrations.Migration):
             name='HistoricalLAOSubdistrict',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('method', models.CharField(choices=[('name_match', 'Subdistrict of the same name in its district'), ('office_point', 'Subdistrict holding its office'), ('office_neighbour', "Neighbour of its office's subdistrict in its district"), ('district', 'Otherwise unserved subdistrict of its district'), ('province', 'Whole province (provincial administrative organisation)'), ('bangkok', 'Whole of Bangkok'), ('generated', 'Generated register'), ('administrator', 'Set by an administrator')], default='administrator', max_length=20, verbose_name='derived from')),
-                ('approximate', models.BooleanField(default=False, help_text='A guess from nearby evidence, to be checked', verbose_name='approximate')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('method', models.CharField(choices=[('name_match', 'Subdistrict of the same name in its district'), ('office_point', 'Subdistrict holding its office'), ('office_neighbour', "Neighbour of its office's subdistrict in its district"), ('district', 'Otherwise unserved subdistrict of its district'), ('province', 'Whole province (provincial administrative organisation)'), ('bangkok', 'Whole of Bangkok'), ('generated', 'Generated register'), ('administrator', 'Set by an administrator')], db_default='administrator', default='administrator', max_length=20, verbose_name='derived from')),
+                ('approximate', models.BooleanField(db_default=False, default=False, help_text='A guess from nearby evidence, to be checked', verbose_name='approximate')),
+                ('note', models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='note')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -153,17 +153,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='laosubdistrict',
             name='method',
-            field=models.CharField(choices=[('name_match', 'Subdistrict of the same name in its district'), ('office_point', 'Subdistrict holding its office'), ('office_neighbour', "Neighbour of its office's subdistrict in its district"), ('district', 'Otherwise unserved subdistrict of its district'), ('province', 'Whole province (provincial administrative organisation)'), ('bangkok', 'Whole of Bangkok'), ('generated', 'Generated register'), ('administrator', 'Set by an administrator')], default='administrator', max_length=20, verbose_name='derived from'),
+            field=models.CharField(choices=[('name_match', 'Subdistrict of the same name in its district'), ('office_point', 'Subdistrict holding its office'), ('office_neighbour', "Neighbour of its office's subdistrict in its district"), ('district', 'Otherwise unserved subdistrict of its district'), ('province', 'Whole province (provincial administrative organisation)'), ('bangkok', 'Whole of Bangkok'), ('generated', 'Generated register'), ('administrator', 'Set by an administrator')], db_default='administrator', default='administrator', max_length=20, verbose_name='derived from'),
         ),
         migrations.AddField(
             model_name='laosubdistrict',
             name='approximate',
-            field=models.BooleanField(default=False, help_text='A guess from nearby evidence, to be checked', verbose_name='approximate'),
+            field=models.BooleanField(db_default=False, default=False, help_text='A guess from nearby evidence, to be checked', verbose_name='approximate'),
         ),
         migrations.AddField(
             model_name='laosubdistrict',
             name='note',
-            field=models.CharField(blank=True, max_length=300, verbose_name='note'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='note'),
         ),
         migrations.RunPython(label_generated_rows, migrations.RunPython.noop),
     ]
