@@ -8,8 +8,8 @@ The DLA register does not say which subdistricts an LAO serves. The rules, in or
   office point either, it is placed at its district's first subdistrict, usually the seat, marked approximate);
 - an SAO or subdistrict municipality with neither serves nothing until an administrator says what it serves;
 - every subdistrict outside Bangkok that no active municipality or SAO serves then goes, marked approximate, to
-  the LAO serving its longest-bordering neighbour in the same district, or failing that the district's LAO whose
-  office is nearest.
+  the LAO serving a neighbour in the same district (a city or town municipality first, as towns outgrow their
+  subdistrict; then the longest shared border), or failing that the district's LAO whose office is nearest.
 A subdistrict may be served by two LAOs (a เทศบาลตำบล and an อบต. of the same name): nothing here prevents it.
 Rows an administrator made (method "administrator") are never touched.
 """
@@ -104,12 +104,13 @@ RETURNING lao_id, subdistrict_id
 FILL_FROM_NEIGHBOURS_SQL = f"""
 WITH gap AS ({UNSERVED})
 INSERT INTO geography_lao_subdistricts (lao_id, subdistrict_id, method, approximate, note)
-SELECT DISTINCT ON (gap.id) l.id, gap.id, '{M.DISTRICT}', true, 'serves its longest-bordering neighbour'
+SELECT DISTINCT ON (gap.id) l.id, gap.id, '{M.DISTRICT}', true,
+  'serves a neighbour (towns first, then the longest border)'
 FROM gap JOIN geography_subdistrict n ON n.district_id = gap.district_id AND n.id <> gap.id
   AND ST_Intersects(n.geom, gap.geom)
 JOIN geography_lao_subdistricts ls ON ls.subdistrict_id = n.id JOIN geography_lao l ON l.id = ls.lao_id
 WHERE {LOCAL_LAO}
-ORDER BY gap.id, ST_Length(ST_Intersection(n.geom, gap.geom)) DESC, l.code
+ORDER BY gap.id, l.kind = ANY(%(urban)s) DESC, ST_Length(ST_Intersection(n.geom, gap.geom)) DESC, l.code
 ON CONFLICT (lao_id, subdistrict_id) DO NOTHING RETURNING lao_id, subdistrict_id
 """
 
