@@ -74,8 +74,10 @@ FROM geography_subdistrict s WHERE s.code = ANY(%(pattaya)s);
 """
 
 MEMBERSHIP_SQL = """
-INSERT INTO geography_lao_subdistricts (lao_id, subdistrict_id)
-SELECT l.id, s.id FROM geography_lao l JOIN geography_subdistrict s
+INSERT INTO geography_lao_subdistricts (lao_id, subdistrict_id, method, approximate, note)
+SELECT l.id, s.id,
+  CASE l.kind WHEN 'pao' THEN 'province' WHEN 'bangkok' THEN 'bangkok' ELSE 'generated' END, false, ''
+FROM geography_lao l JOIN geography_subdistrict s
   ON (l.kind IN ('pao', 'bangkok') AND s.province_id = l.province_id)
   OR (l.kind = 'pattaya' AND s.code = ANY(%(pattaya)s))
   OR (l.code = 'LAO-' || substr(s.code, 3))

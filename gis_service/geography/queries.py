@@ -87,6 +87,12 @@ def laos_serving_point_sql(point: str, subdistrict: str | None = None) -> str:
     return laos_serving_subdistrict_sql(subdistrict or f"({subdistrict_at_sql(point)})")
 
 
+def register_laos_serving_point_sql(point: str) -> str:
+    """SQL selecting (as lao_id) the active LAOs of the DLA register serving `point`, not the generated ones."""
+    return (f"SELECT ls.lao_id FROM {table('lao_subdistricts')} ls JOIN {table('lao')} l ON l.id = ls.lao_id"
+            f" WHERE ls.subdistrict_id = ({subdistrict_at_sql(point)}) AND l.active AND NOT l.generated")
+
+
 def lao_preference_sql(alias: str = "l") -> str:
     """SQL ORDER BY terms putting local LAOs before provincial ones (then by code), for LAO table alias `alias`."""
     kinds = ", ".join(f"'{kind}'" for kind in REGIONAL_LAO_KINDS)
@@ -109,6 +115,15 @@ def subdistrict_at(lon: float, lat: float) -> int | None:
 def laos_serving_point(lon: float, lat: float) -> list[int]:
     """The ids of the LAOs serving the point (lon, lat), local ones first; empty outside Thailand."""
     sql = (f"SELECT l.id FROM {table('lao')} l WHERE l.id IN ({laos_serving_point_sql(point_sql('%s', '%s'))})"
+           f" ORDER BY {lao_preference_sql('l')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [lon, lat])
+        return [lao_id for (lao_id,) in cursor.fetchall()]
+
+
+def register_laos_serving_point(lon: float, lat: float) -> list[int]:
+    """The ids of the register's active LAOs serving the point (lon, lat), local ones first; empty abroad."""
+    sql = (f"SELECT l.id FROM {table('lao')} l WHERE l.id IN ({register_laos_serving_point_sql(point_sql('%s', '%s'))})"
            f" ORDER BY {lao_preference_sql('l')}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [lon, lat])

@@ -78,7 +78,10 @@ class DatasetGenerator:
         )
         self.by_id = {row[2]: row for row in self.subdistricts}
         self.local_lao = self._local_lao_ids()
-        self.provincial_lao = dict(LAO.objects.filter(kind=LAO.Kind.PROVINCIAL).values_list("province__code", "id"))
+        # The generated register only, until the dataset moves to the DLA's (issue 17): with both loaded, the
+        # same seed must still give the same sites.
+        self.provincial_lao = dict(LAO.objects.filter(kind=LAO.Kind.PROVINCIAL, generated=True)
+                                   .values_list("province__code", "id"))
 
     def count(self, programme: Programme) -> int:
         """How many sites of a programme: its published figure times the scale."""
@@ -103,7 +106,8 @@ class DatasetGenerator:
 
     def _local_lao_ids(self) -> dict[int, int]:
         """Subdistrict id -> the id of the local (non-provincial) LAO serving it."""
-        rows = LAO.subdistricts.through.objects.exclude(lao__kind__in=[LAO.Kind.PROVINCIAL, LAO.Kind.BANGKOK])
+        rows = (LAO.subdistricts.through.objects.filter(lao__generated=True)
+                .exclude(lao__kind__in=[LAO.Kind.PROVINCIAL, LAO.Kind.BANGKOK]))
         return dict(rows.values_list("subdistrict_id", "lao_id"))
 
     # --- placement -------------------------------------------------------------------------
