@@ -1,5 +1,9 @@
-"""Shared fixtures: a test database holding the real boundaries and the national dataset, and a
-real gunicorn server on it for HTTP clients (GDAL, OWSLib, browsers).
+"""Shared fixtures: a test database holding real boundaries and a generated dataset, and a real gunicorn
+server on it for HTTP clients (GDAL, OWSLib, browsers).
+
+The database holds the whole country and the national dataset (seed 42) when any selected test is marked
+`national`; otherwise only two provinces (Nakhon Ratchasima and Songkhla) with a small dataset, which is
+quick to build (`bin/test -m "not national"` for the quickest run; slow tests count as national).
 
 Do not use pytest-django's transactional_db or live_server: they empty every table after each
 test, boundaries included. Use `live_service` for a real server on the test database instead.
@@ -23,20 +27,47 @@ ARTIFACTS = REPO / "test-artifacts"
 SLOW_FIXTURES = {"live_service", "fresh_database"}
 
 
+# The small fixture: two real provinces, one in each UTM zone's reach of the tests (Korat in the north-east,
+# Songkhla in the far south where the population raster lies), and a dataset of 2 % of the national figures.
+SMALL_PROVINCES = ("TH30", "TH90")
+SMALL_SCALE = 0.02
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Markers applied by rule: a browser test or one that starts a server is `slow` (the fast default skips it)."""
+    """Markers applied by rule (browser or server-starting tests are `slow`); note whether national data is needed."""
     for item in items:
         if item.get_closest_marker("browser") or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("slow"):
+            # Servers, browsers and set-up run against the national dataset, as users see it.
+            item.add_marker(pytest.mark.national)
+    config.needs_national_data = any(item.get_closest_marker("national") for item in items)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database with the real boundaries, generated LAOs and the national dataset (seed 42)."""
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """The test database with real boundaries, generated LAOs and a generated dataset (seed 42), national or small."""
+    from gis_service.geography.boundaries import boundaries_loaded, load_boundaries
+    from gis_service.geography.laos import generate_laos, laos_present
+    from gis_service.geography.models import Province
+    from gis_service.programmes.dataset import generate_dataset, missing_programmes
+
+    national = getattr(request.config, "needs_national_data", True)
     with django_db_blocker.unblock():
-        call_command("load_boundaries", verbosity=0)
-        call_command("generate_laos", verbosity=0)
-        call_command("generate_national_dataset", seed=42, scale=1, if_missing=True, verbosity=0)
+        if national:
+            if Province.objects.exists() and not boundaries_loaded():
+                pytest.exit("The reused test database holds the small fixture; national tests need --create-db.")
+            call_command("load_boundaries", verbosity=0)
+            call_command("generate_laos", verbosity=0)
+            call_command("generate_national_dataset", seed=42, scale=1, if_missing=True, verbosity=0)
+        elif not Province.objects.exists():
+            load_boundaries(provinces_only=SMALL_PROVINCES)
+        if not national:
+            if not laos_present():
+                generate_laos()
+            missing = missing_programmes()
+            if missing:
+                generate_dataset(42, SMALL_SCALE, programmes=missing)
 
 
 def database_url() -> str:

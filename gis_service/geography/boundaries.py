@@ -1,7 +1,7 @@
 """Load the official boundaries (province, district, subdistrict) from the gzipped GeoJSON fixtures."""
 import gzip
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -48,12 +48,21 @@ def district_name_th(props: dict) -> str:
 
 
 @transaction.atomic
-def load_boundaries(progress: Callable[[int], None] = lambda n: None, directory: Path = BOUNDARY_DIR) -> dict:
-    """Load all three levels in one transaction (all or nothing); returns counts per level."""
+def load_boundaries(progress: Callable[[int], None] = lambda n: None, directory: Path = BOUNDARY_DIR,
+                    provinces_only: Collection[str] | None = None) -> dict:
+    """Load all three levels in one transaction (all or nothing); returns counts per level.
+
+    `provinces_only` (province codes) loads just those provinces and their districts and subdistricts: the
+    small fixture of the fast test run.
+    """
+    def wanted(props: dict) -> bool:
+        return provinces_only is None or props["ADM1_PCODE"] in provinces_only
+
     provinces = [
         Province(code=p["ADM1_PCODE"], name_th=p["ADM1_TH"], name_en=p["ADM1_EN"], geom=as_multipolygon(f["geometry"]))
         for f in read_features(directory / LEVEL_FILES[Province])
         for p in [f["properties"]]
+        if wanted(p)
     ]
     Province.objects.bulk_create(provinces, batch_size=100)
     progress(len(provinces))
@@ -66,6 +75,7 @@ def load_boundaries(progress: Callable[[int], None] = lambda n: None, directory:
         )
         for f in read_features(directory / LEVEL_FILES[District])
         for p in [f["properties"]]
+        if wanted(p)
     ]
     District.objects.bulk_create(districts, batch_size=200)
     progress(len(districts))
@@ -75,6 +85,8 @@ def load_boundaries(progress: Callable[[int], None] = lambda n: None, directory:
     total = 0
     for feature in read_features(directory / LEVEL_FILES[Subdistrict]):
         p = feature["properties"]
+        if not wanted(p):
+            continue
         batch.append(
             Subdistrict(
                 code=p["ADM3_PCODE"], name_th=p["ADM3_TH"], name_en=p["ADM3_EN"],

@@ -135,6 +135,7 @@ def test_an_uploaded_geotiff_in_utm_counts_its_people(client, settings, tmp_path
     assert summary["population"] == pytest.approx(16.0)  # 16 cells of one person, all on Songkhla's land
 
 
+@pytest.mark.national
 @pytest.mark.django_db
 def test_results_come_from_the_cache_the_second_time(client):
     reports.national_base(parse_params(QueryDict("radius_m=500"), published_only=True))
@@ -148,6 +149,7 @@ def test_results_come_from_the_cache_the_second_time(client):
     assert body["summary"]["nation"]["units"] == 77
 
 
+@pytest.mark.national
 @pytest.mark.django_db
 def test_a_polygon_area_is_measured_inside_the_polygon_only(client):
     reports.national_base(parse_params(QueryDict(""), published_only=True))

@@ -109,6 +109,7 @@ def test_coverage_never_falls_when_a_serving_site_is_added_and_the_cache_key_mov
     assert cache.result_key("units", request) != key_before
 
 
+@pytest.mark.national
 @pytest.mark.django_db
 def test_covered_plus_uncovered_equals_the_total_for_area_and_population():
     report = reports.units_report(params("area=TH90", population="region12_under5"))
@@ -130,6 +131,7 @@ def test_covered_plus_uncovered_equals_the_total_for_area_and_population():
     assert report["summary"]["nation"]["units"] == 77
 
 
+@pytest.mark.national
 @pytest.mark.django_db
 def test_population_per_province_equals_rasterios_zonal_sum_and_total_equals_the_sum_inside_thailand():
     report = reports.units_report(params("level=province", population="region12_under5"))

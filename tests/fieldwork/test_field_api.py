@@ -74,6 +74,7 @@ def test_registration_outside_thailand_is_refused():
     assert "ไม่อยู่ในประเทศไทย" in body["detail_th"]
 
 
+@pytest.mark.national
 def test_registration_outside_officer_lao_says_where_it_fell(officer):
     _, client = officer
     chiang_mai = {"longitude": 98.9853, "latitude": 18.7883}

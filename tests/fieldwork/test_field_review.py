@@ -9,7 +9,7 @@ from gis_service.fieldwork.models import Submission
 from gis_service.programmes.models import GroundwaterBank, Source, Status
 from tests.fieldwork.test_field_support import make_officer, make_reviewer, spot, well_payload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.national]
 URL = "/api/field/submissions"
 
 

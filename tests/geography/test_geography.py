@@ -4,7 +4,7 @@ from django.db import connection
 
 from gis_service.geography.models import LAO, District, Province, Subdistrict
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.national]
 
 
 def test_boundary_counts_match_the_official_levels():

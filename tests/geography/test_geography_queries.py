@@ -30,6 +30,7 @@ def test_a_point_in_korat_lies_in_its_subdistrict():
     assert queries.subdistrict_at(*KORAT) == Subdistrict.objects.get(code="TH300101").id
 
 
+@pytest.mark.national
 def test_the_subdistrict_found_is_the_one_whose_boundary_holds_the_point():
     found = queries.subdistrict_at(*BANGKOK)
     assert found == Subdistrict.objects.get(geom__intersects=Point(*BANGKOK, srid=4326)).id
@@ -59,11 +60,13 @@ def test_the_local_lao_serves_a_point_before_the_provincial_one():
     assert lao_codes(queries.laos_serving_point(*KORAT)) == ["LAO-300101", "PAO-30"]
 
 
+@pytest.mark.national
 def test_pattaya_city_and_its_province_serve_pattaya():
     inside = Subdistrict.objects.get(code="TH200402").geom.point_on_surface
     assert lao_codes(queries.laos_serving_point(inside.x, inside.y)) == ["PTY-20", "PAO-20"]
 
 
+@pytest.mark.national
 def test_bangkok_is_served_by_the_metropolitan_administration_alone():
     assert lao_codes(queries.laos_serving_point(*BANGKOK)) == ["BMA-10"]
 

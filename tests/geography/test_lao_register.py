@@ -19,6 +19,8 @@ from gis_service.geography.lao_register import REGISTER_FILE
 from gis_service.geography.models import LAO, LAOSubdistrict, Subdistrict
 from gis_service.geography.queries import laos_serving_point, register_laos_serving_point
 
+pytestmark = pytest.mark.national
+
 FILE_ROWS = list(csv.DictReader(REGISTER_FILE.open(encoding="utf-8")))
 HEADER = list(FILE_ROWS[0])
 KIND_OF_TYPE = {"อบต.": "sao", "เทศบาลตำบล": "subdistrict_municipality", "เทศบาลเมือง": "town_municipality",

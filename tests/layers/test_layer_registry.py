@@ -62,6 +62,7 @@ def test_queryable_schemas_carry_types_and_enums():
     assert layer.get_property("programme_year").json_schema()["type"] == "integer"
 
 
+@pytest.mark.national
 def test_anonymous_users_see_only_published_programme_sites():
     layer = get_layer("groundwater_banks")
     public = layer.visible_queryset(AnonymousUser())

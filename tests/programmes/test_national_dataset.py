@@ -15,7 +15,7 @@ from gis_service.programmes.models import (
 )
 from gis_service.programmes.registry import PROGRAMMES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.national]
 
 TABLES = [programme.model._meta.db_table for programme in PROGRAMMES]
 

@@ -40,6 +40,7 @@ def first_published_place() -> ReadingPlace:
 
 # --- the generated national dataset -----------------------------------------------------------
 
+@pytest.mark.national
 @pytest.mark.django_db
 def test_the_national_dataset_holds_exactly_the_9102_reading_places_the_dla_publishes():
     assert ReadingPlace.objects.filter(source=Source.GENERATED).count() == 9_102

@@ -96,6 +96,7 @@ def test_status_cannot_go_back_to_planned_once_operational():
     assert GroundwaterBank.objects.get(pk=well.pk).status == Status.OPERATIONAL
 
 
+@pytest.mark.national
 def test_site_outside_its_lao_area_is_refused_naming_where_it_fell():
     chiang_mai = (98.9853, 18.7883)
     message = refused(new_well(at=chiang_mai), "lao")

@@ -87,6 +87,7 @@ def test_paging_follows_next_and_prev_links_without_gaps(client):
     assert last["numberReturned"] == 2 and not any(link["rel"] == "next" for link in last["links"])
 
 
+@pytest.mark.national
 def test_bbox_returns_exactly_the_wells_inside_it(client):
     bbox = (100.0, 13.5, 101.0, 14.5)
     page = body(client.get(ITEMS, {"bbox": ",".join(map(str, bbox)), "limit": 10000}))
@@ -132,6 +133,7 @@ def test_html_pages_render_for_landing_collections_collection_and_items(client):
     assert "ธนาคารน้ำใต้ดิน" in client.get(f"{ITEMS}?f=html&limit=5").content.decode()
 
 
+@pytest.mark.national
 def test_boundaries_are_read_only_reference_collections(client):
     provinces = body(client.get("/ogc/collections/provinces/items", {"limit": 100, "properties": "name_en"}))
     assert provinces["numberMatched"] == Province.objects.count() == 77
@@ -155,6 +157,7 @@ def test_crs_reprojects_geometries_and_says_so(client, crs, srid):
     assert (x, y) == pytest.approx(expected.coords, abs=0.01)
 
 
+@pytest.mark.national
 def test_epsg_4326_uses_latitude_first_axis_order_for_output_and_bbox(client):
     well = GroundwaterBank.objects.filter(published=True).order_by("code").first()
     uri = "http://www.opengis.net/def/crs/EPSG/0/4326"
@@ -165,6 +168,7 @@ def test_epsg_4326_uses_latitude_first_axis_order_for_output_and_bbox(client):
     assert lat_lon == lon_lat > 0
 
 
+@pytest.mark.national
 def test_bbox_in_utm_matches_the_same_area_in_degrees(client):
     # A UTM 47N box; the wells in it, as PostGIS sees them, must be what the API returns.
     from django.contrib.gis.geos import Polygon

@@ -33,6 +33,7 @@ def test_a_repeated_tile_comes_from_the_cache_with_the_same_bytes(client):
     assert second.content == first.content and second["ETag"] == first["ETag"]
 
 
+@pytest.mark.national
 def test_unversioned_tiles_must_be_revalidated_and_answer_304_to_their_etag(client):
     response = fetch(client, "/tiles/groundwater_banks/9/400/236.mvt")
     assert response["Cache-Control"] == "public, no-cache"

@@ -46,6 +46,7 @@ def test_a_street_level_tile_carries_each_published_well_with_its_map_properties
     assert "budget_thb" not in feature and "lao" not in feature and "updated_at" not in feature
 
 
+@pytest.mark.national
 def test_national_zoom_merges_wells_into_a_small_tile_that_still_counts_every_well(client):
     z, x, y = NATIONAL_TILE
     response = get_tile(client, f"/tiles/groundwater_banks/{z}/{x}/{y}.mvt")
@@ -82,6 +83,7 @@ def test_unpublished_sites_never_appear_in_public_tiles_but_staff_may_ask_for_th
     assert hidden.code in {f["code"] for f in decode_tile(staff.content, z, x, y)["groundwater_banks"]}
 
 
+@pytest.mark.national
 def test_roads_are_lines_simplified_at_mid_zoom_and_merged_at_national_zoom(client):
     road = LocalRoad.objects.filter(published=True).order_by("code").first()
     point = road.geom.centroid
@@ -96,6 +98,7 @@ def test_roads_are_lines_simplified_at_mid_zoom_and_merged_at_national_zoom(clie
     assert {f["_geom_type"] for f in decode_tile(national.content, z, x, y)["local_roads"]} == {"Point"}
 
 
+@pytest.mark.national
 def test_several_layers_come_in_one_tile(client):
     z, x, y = 9, 400, 236
     both = get_tile(client, f"/tiles/groundwater_banks,provinces/{z}/{x}/{y}.mvt")
@@ -143,6 +146,7 @@ def test_tiles_refuse_writes(client):
     assert client.post("/tiles/groundwater_banks/5/24/14.mvt").status_code == 405
 
 
+@pytest.mark.national
 def test_ogc_api_tiles_serve_the_same_tiles_in_ogc_row_column_order(client):
     z, x, y = 9, 400, 236
     ogc = client.get(f"/ogc/collections/groundwater_banks/tiles/WebMercatorQuad/{z}/{y}/{x}")

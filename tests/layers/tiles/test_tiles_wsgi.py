@@ -23,6 +23,7 @@ def environ(path: str, query: str = "", method: str = "GET", host: str = "127.0.
             "SERVER_PROTOCOL": "HTTP/1.1", **extra}
 
 
+@pytest.mark.national
 def test_plain_and_versioned_public_tiles_are_answered_by_the_fast_path(client):
     version = layer_version("groundwater_banks")
     plain = fast_tile_reply(environ(TILE))
