@@ -1,6 +1,6 @@
 #!/bin/sh
 # Container entry point for the web service. With no arguments: migrate, load the boundaries,
-# LAOs, the DLA's LAO register and the national dataset (each step skips what is already there),
+# the DLA's LAO register and the national dataset (each step skips what is already there),
 # then run gunicorn.
 # With arguments, run them instead, e.g.:
 #   docker-compose run --rm web python manage.py createsuperuser
@@ -13,7 +13,6 @@ fi
 python manage.py migrate --noinput
 if [ "${LOAD_DATA:-1}" = 1 ]; then
   python manage.py load_boundaries
-  python manage.py generate_laos
   python manage.py load_lao_register
   python manage.py generate_national_dataset --seed 42 --scale 1 --if-missing
 fi

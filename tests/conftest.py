@@ -1,5 +1,5 @@
-"""Shared fixtures: a test database holding real boundaries and a generated dataset, and a real gunicorn
-server on it for HTTP clients (GDAL, OWSLib, browsers).
+"""Shared fixtures: a test database holding real boundaries, the DLA's LAO register and a generated dataset, and a
+real gunicorn server on it for HTTP clients (GDAL, OWSLib, browsers).
 
 The database holds the whole country and the national dataset (seed 42) when any selected test is marked
 `national`; otherwise only two provinces (Nakhon Ratchasima and Songkhla) with a small dataset, which is
@@ -46,9 +46,10 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker):
-    """The test database with real boundaries, generated LAOs and a generated dataset (seed 42), national or small."""
+    """The test database with real boundaries, the DLA's LAO register and a generated dataset (seed 42), national
+    or small."""
     from gis_service.geography.boundaries import boundaries_loaded, load_boundaries
-    from gis_service.geography.laos import generate_laos, laos_present
+    from gis_service.geography.lao_register import load_register, register_present
     from gis_service.geography.models import Province
     from gis_service.programmes.dataset import generate_dataset, missing_programmes
 
@@ -58,13 +59,13 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
             if Province.objects.exists() and not boundaries_loaded():
                 pytest.exit("The reused test database holds the small fixture; national tests need --create-db.")
             call_command("load_boundaries", verbosity=0)
-            call_command("generate_laos", verbosity=0)
+            call_command("load_lao_register", verbosity=0)
             call_command("generate_national_dataset", seed=42, scale=1, if_missing=True, verbosity=0)
         elif not Province.objects.exists():
             load_boundaries(provinces_only=SMALL_PROVINCES)
         if not national:
-            if not laos_present():
-                generate_laos()
+            if not register_present():
+                load_register(provinces=SMALL_PROVINCES)
             missing = missing_programmes()
             if missing:
                 generate_dataset(42, SMALL_SCALE, programmes=missing)

@@ -6,6 +6,7 @@ administrator's corrections stand. Any problem in the file refuses all of it: no
 """
 import csv
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,8 +163,10 @@ def _parse_row(line: int, raw: dict, places: _Places, problems: list[str], warni
     return RegisterRow(line, values, office)
 
 
-def read_register(path: Path, places: _Places) -> tuple[list[RegisterRow], list[str]]:
-    """Every row of the file, checked; raises RegisterRefused naming every bad row."""
+def read_register(path: Path, places: _Places, provinces: Collection[str] | None = None
+                  ) -> tuple[list[RegisterRow], list[str]]:
+    """Every row of the file (of `provinces` only, codes such as TH30, when given), checked; raises RegisterRefused
+    naming every bad row."""
     problems: list[str] = []
     warnings: list[str] = []
     try:
@@ -172,7 +175,8 @@ def read_register(path: Path, places: _Places) -> tuple[list[RegisterRow], list[
             missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
             if missing:
                 raise RegisterRefused([f"{path}: the header lacks {', '.join(missing)}"])
-            rows = [_parse_row(line, raw, places, problems, warnings) for line, raw in enumerate(reader, start=2)]
+            rows = [_parse_row(line, raw, places, problems, warnings) for line, raw in enumerate(reader, start=2)
+                    if provinces is None or f"TH{(raw.get('province_code') or '').strip()}" in provinces]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise RegisterRefused([f"{path}: cannot be read as a UTF-8 CSV file ({exc})"]) from exc
     rows = [row for row in rows if row is not None]
@@ -204,9 +208,18 @@ def _changed_codes(rows: list[RegisterRow], existing: dict[str, dict]) -> list[s
     return problems
 
 
-def _existing() -> dict[str, dict]:
-    """The register's LAOs already in the database, by code, with the fields a reload compares."""
-    return {lao["code"]: lao for lao in LAO.objects.filter(generated=False).values("id", "code", *COMPARED)}
+def register_present() -> bool:
+    """True when LAOs of the DLA register are in the database."""
+    return LAO.objects.filter(generated=False).exists()
+
+
+def _existing(provinces: Collection[str] | None = None) -> dict[str, dict]:
+    """The register's LAOs already in the database (of `provinces` only, when given), by code, with the fields a
+    reload compares."""
+    laos = LAO.objects.filter(generated=False)
+    if provinces is not None:
+        laos = laos.filter(province__code__in=provinces)
+    return {lao["code"]: lao for lao in laos.values("id", "code", *COMPARED)}
 
 
 def _differs(row: RegisterRow, stored: dict, fields: tuple[str, ...]) -> bool:
@@ -221,13 +234,17 @@ def _differs(row: RegisterRow, stored: dict, fields: tuple[str, ...]) -> bool:
     return False
 
 
-def load_register(path: Path = REGISTER_FILE) -> LoadReport:
-    """Load or reload the register from `path` in one transaction; raises RegisterRefused on bad input."""
+def load_register(path: Path = REGISTER_FILE, provinces: Collection[str] | None = None) -> LoadReport:
+    """Load or reload the register from `path` in one transaction; raises RegisterRefused on bad input.
+
+    With `provinces` (codes such as TH30), only their LAOs are read and compared: the rest of the file and of the
+    database is left alone (a database holding only some provinces' boundaries, such as the tests' small one).
+    """
     places = _Places()
-    rows, warnings = read_register(path, places)
+    rows, warnings = read_register(path, places, provinces)
     report = LoadReport(warnings=warnings)
     with transaction.atomic():
-        existing = _existing()
+        existing = _existing(provinces)
         problems = _changed_codes(rows, existing)
         if problems:
             raise RegisterRefused(problems)

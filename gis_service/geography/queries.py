@@ -72,25 +72,21 @@ def length_in_thailand_sql(line: str) -> str:
 
 
 def laos_serving_subdistrict_sql(subdistrict: str) -> str:
-    """SQL selecting (as lao_id) the LAOs that serve the subdistrict whose id is the SQL expression `subdistrict`."""
-    # The register lists every subdistrict an LAO serves; a provincial LAO (and Bangkok) lists its whole province.
-    return f"SELECT ls.lao_id FROM {table('lao_subdistricts')} ls WHERE ls.subdistrict_id = {subdistrict}"
+    """SQL selecting (as lao_id) the active LAOs that serve the subdistrict whose id is the SQL expression
+    `subdistrict`."""
+    # The register's served areas list every subdistrict an LAO serves; a provincial LAO (and Bangkok) lists its
+    # whole province. An LAO a newer register no longer lists (inactive) serves nothing new.
+    return (f"SELECT ls.lao_id FROM {table('lao_subdistricts')} ls JOIN {table('lao')} sl ON sl.id = ls.lao_id"
+            f" WHERE ls.subdistrict_id = {subdistrict} AND sl.active")
 
 
 def laos_serving_point_sql(point: str, subdistrict: str | None = None) -> str:
     """SQL selecting (as lao_id) the LAOs that serve `point`: those serving the subdistrict holding it.
 
     A caller that has selected that subdistrict already passes its id expression as `subdistrict`, which saves
-    a second search of the boundaries. This is the one place to change when the DLA's own register replaces the
-    generated one.
+    a second search of the boundaries.
     """
     return laos_serving_subdistrict_sql(subdistrict or f"({subdistrict_at_sql(point)})")
-
-
-def register_laos_serving_point_sql(point: str) -> str:
-    """SQL selecting (as lao_id) the active LAOs of the DLA register serving `point`, not the generated ones."""
-    return (f"SELECT ls.lao_id FROM {table('lao_subdistricts')} ls JOIN {table('lao')} l ON l.id = ls.lao_id"
-            f" WHERE ls.subdistrict_id = ({subdistrict_at_sql(point)}) AND l.active AND NOT l.generated")
 
 
 def lao_preference_sql(alias: str = "l") -> str:
@@ -115,15 +111,6 @@ def subdistrict_at(lon: float, lat: float) -> int | None:
 def laos_serving_point(lon: float, lat: float) -> list[int]:
     """The ids of the LAOs serving the point (lon, lat), local ones first; empty outside Thailand."""
     sql = (f"SELECT l.id FROM {table('lao')} l WHERE l.id IN ({laos_serving_point_sql(point_sql('%s', '%s'))})"
-           f" ORDER BY {lao_preference_sql('l')}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [lon, lat])
-        return [lao_id for (lao_id,) in cursor.fetchall()]
-
-
-def register_laos_serving_point(lon: float, lat: float) -> list[int]:
-    """The ids of the register's active LAOs serving the point (lon, lat), local ones first; empty abroad."""
-    sql = (f"SELECT l.id FROM {table('lao')} l WHERE l.id IN ({register_laos_serving_point_sql(point_sql('%s', '%s'))})"
            f" ORDER BY {lao_preference_sql('l')}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [lon, lat])

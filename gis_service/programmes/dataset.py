@@ -77,10 +77,8 @@ class DatasetGenerator:
             .order_by("code").values_list("code", "province__code", "id", "district_id", "name_th", "name_en")
         )
         self.by_id = {row[2]: row for row in self.subdistricts}
-        self.local_lao = self._local_lao_ids()
-        # The generated register only, until the dataset moves to the DLA's (issue 17): with both loaded, the
-        # same seed must still give the same sites.
-        self.provincial_lao = dict(LAO.objects.filter(kind=LAO.Kind.PROVINCIAL, generated=True)
+        self.local_laos = self._local_lao_ids()
+        self.provincial_lao = dict(LAO.objects.filter(kind=LAO.Kind.PROVINCIAL, active=True, generated=False)
                                    .values_list("province__code", "id"))
 
     def count(self, programme: Programme) -> int:
@@ -104,11 +102,27 @@ class DatasetGenerator:
             self.generic_points(programme, total)
         return total
 
-    def _local_lao_ids(self) -> dict[int, int]:
-        """Subdistrict id -> the id of the local (non-provincial) LAO serving it."""
-        rows = (LAO.subdistricts.through.objects.filter(lao__generated=True)
-                .exclude(lao__kind__in=[LAO.Kind.PROVINCIAL, LAO.Kind.BANGKOK]))
-        return dict(rows.values_list("subdistrict_id", "lao_id"))
+    def _local_lao_ids(self) -> dict[int, list[int]]:
+        """Subdistrict id -> the ids of the register's active local LAOs (municipalities, SAOs) serving it."""
+        rows = (LAO.subdistricts.through.objects.filter(lao__generated=False, lao__active=True)
+                .exclude(lao__kind__in=[LAO.Kind.PROVINCIAL, LAO.Kind.BANGKOK])
+                .order_by("subdistrict_id", "lao__code"))
+        local: dict[int, list[int]] = {}
+        for subdistrict_id, lao_id in rows.values_list("subdistrict_id", "lao_id"):
+            local.setdefault(subdistrict_id, []).append(lao_id)
+        return local
+
+    def lao_for(self, subdistrict_id: int, province_code: str) -> int:
+        """The LAO building a site in a subdistrict: its province's อบจ. one time in ten, else a local LAO serving it
+        (one of them at random where a municipality and an SAO share the subdistrict)."""
+        provincial = self.rng.random() < 0.1 and province_code in self.provincial_lao
+        if provincial:
+            return self.provincial_lao[province_code]
+        local = self.local_laos.get(subdistrict_id)
+        if not local:
+            raise LookupError(f"No local LAO serves subdistrict {self._place(subdistrict_id)[0]}: load the LAO "
+                              "register first (manage.py load_lao_register)")
+        return local[0] if len(local) == 1 else self.rng.choice(local)
 
     # --- placement -------------------------------------------------------------------------
     def allocate(self, total: int) -> Counter:
@@ -154,8 +168,7 @@ class DatasetGenerator:
         year = (
             self.rng.randint(2024, LAST_YEAR) if status == Status.PLANNED else self.rng.randint(FIRST_YEAR, LAST_YEAR)
         )
-        provincial = self.rng.random() < 0.1 and province_code in self.provincial_lao
-        lao_id = self.provincial_lao[province_code] if provincial else self.local_lao[subdistrict_id]
+        lao_id = self.lao_for(subdistrict_id, province_code)
         return {
             "code": f"{prefix}-G{index:06d}",
             "status": status,

@@ -58,7 +58,13 @@ def test_assign_role_creates_a_field_officer_scoped_to_their_lao():
 def test_assign_role_refuses_unknown_codes_and_missing_scope():
     User.objects.create_user("malee")
     with pytest.raises(CommandError, match="Unknown LAO code"):
-        call_command("assign_role", "malee", "field_officer", "--lao", "LAO-999999")
+        call_command("assign_role", "malee", "field_officer", "--lao", "9999999")
+    inactive = LAO.objects.filter(kind="sao").order_by("code").last()
+    LAO.objects.filter(pk=inactive.pk).update(active=False)
+    with pytest.raises(CommandError, match="no longer in the DLA register"):
+        call_command("assign_role", "nid", "field_officer", "--create", "--password", "x-Very-long-42",
+                     "--lao", inactive.code)
+    assert not User.objects.filter(username="nid").exists(), "nothing is written"
     with pytest.raises(CommandError, match="needs at least one province"):
         call_command("assign_role", "malee", "reviewer")
     assert not User.objects.get(username="malee").groups.exists()

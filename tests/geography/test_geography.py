@@ -1,4 +1,4 @@
-"""The real boundaries: counts, codes and nesting; the generated LAO register."""
+"""The real boundaries: counts, codes and nesting; the LAOs are the DLA register's."""
 import pytest
 from django.db import connection
 
@@ -46,24 +46,21 @@ def test_bangkok_district_names_carry_the_khet_prefix():
     assert not District.objects.filter(province__code="TH10").exclude(name_th__startswith="เขต").exists()
 
 
-def test_generated_lao_register_covers_every_subdistrict_outside_bangkok():
+def test_the_laos_are_the_dla_register_alone():
+    assert not LAO.objects.filter(generated=True).exists(), "no generated LAO is left"
+    assert LAO.objects.count() == 7850, "the DLA's 7,849 and Bangkok"
     assert LAO.objects.filter(kind=LAO.Kind.PROVINCIAL).count() == 76
     assert LAO.objects.filter(kind=LAO.Kind.BANGKOK).count() == 1
     assert LAO.objects.filter(kind=LAO.Kind.PATTAYA).count() == 1
-    assert not LAO.objects.filter(generated=False).exists()
-    local = LAO.objects.exclude(kind__in=[LAO.Kind.PROVINCIAL, LAO.Kind.BANGKOK])
-    uncovered = Subdistrict.objects.exclude(province__code="TH10").exclude(laos__in=local)
-    assert uncovered.count() == 0
-    twice = Subdistrict.objects.raw(
-        "SELECT s.id FROM geography_subdistrict s JOIN geography_lao_subdistricts m ON m.subdistrict_id = s.id "
-        "JOIN geography_lao l ON l.id = m.lao_id WHERE l.kind NOT IN ('pao', 'bangkok') GROUP BY s.id HAVING count(*) > 1"  # noqa: E501
-    )
-    assert list(twice) == []
 
 
-def test_lao_office_lies_in_the_area_it_serves():
+def test_an_lao_area_is_the_union_of_the_subdistricts_it_serves():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM geography_lao WHERE NOT ST_Covers(area, office_location)")
+        cursor.execute(
+            "SELECT count(*) FROM geography_lao l WHERE l.area IS NOT NULL AND abs(ST_Area(l.area::geography) - "
+            "(SELECT ST_Area(ST_Union(s.geom)::geography) FROM geography_lao_subdistricts ls"
+            "  JOIN geography_subdistrict s ON s.id = ls.subdistrict_id WHERE ls.lao_id = l.id))"
+            " > 0.001 * ST_Area(l.area::geography)")
         assert cursor.fetchone()[0] == 0
 
 
@@ -72,7 +69,7 @@ def test_load_boundaries_twice_changes_nothing(django_db_blocker):
 
     before = Subdistrict.objects.count(), list(Subdistrict.objects.order_by("id").values_list("id", flat=True)[:5])
     call_command("load_boundaries", verbosity=0)
-    call_command("generate_laos", verbosity=0)
+    call_command("load_lao_register", verbosity=0)
     after = Subdistrict.objects.count(), list(Subdistrict.objects.order_by("id").values_list("id", flat=True)[:5])
     assert before == after
-    assert LAO.objects.count() == 7332
+    assert LAO.objects.count() == 7850

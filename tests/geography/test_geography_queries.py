@@ -57,18 +57,26 @@ def test_a_point_on_a_shared_border_goes_to_the_lower_code():
 
 
 def test_the_local_lao_serves_a_point_before_the_provincial_one():
-    assert lao_codes(queries.laos_serving_point(*KORAT)) == ["LAO-300101", "PAO-30"]
+    # Nakhon Ratchasima City Municipality (เทศบาลนครนครราชสีมา), then the province's PAO: the DLA's codes.
+    assert lao_codes(queries.laos_serving_point(*KORAT)) == ["3300102", "2300101"]
+
+
+def test_an_lao_a_newer_register_no_longer_lists_serves_nothing_new():
+    city = LAO.objects.get(code="3300102")
+    city.active = False
+    city.save(update_fields=["active"])
+    assert lao_codes(queries.laos_serving_point(*KORAT)) == ["2300101"]
 
 
 @pytest.mark.national
 def test_pattaya_city_and_its_province_serve_pattaya():
     inside = Subdistrict.objects.get(code="TH200402").geom.point_on_surface
-    assert lao_codes(queries.laos_serving_point(inside.x, inside.y)) == ["PTY-20", "PAO-20"]
+    assert lao_codes(queries.laos_serving_point(inside.x, inside.y)) == ["3200408", "2200101"]
 
 
 @pytest.mark.national
 def test_bangkok_is_served_by_the_metropolitan_administration_alone():
-    assert lao_codes(queries.laos_serving_point(*BANGKOK)) == ["BMA-10"]
+    assert lao_codes(queries.laos_serving_point(*BANGKOK)) == ["BMA"]
 
 
 def test_the_laos_serving_a_subdistrict_are_those_serving_its_points():

@@ -1,7 +1,7 @@
-"""The DLA's LAO register: loaded beside the generated LAOs, served areas by the rules, names found, reloads safe.
+"""The DLA's LAO register: the only LAOs, served areas by the rules, names found, reloads safe.
 
-The register is loaded once for this module inside a transaction rolled back at its end, so the rest of the suite
-keeps seeing the generated LAOs alone (tests/test_geography.py counts them).
+The suite's database is set up with the register (tests/conftest.py); this module's reloads run inside a
+transaction rolled back at its end, so the rest of the suite sees the register as set-up loads it.
 """
 import csv
 import random
@@ -17,7 +17,7 @@ from django.db.models import Count
 from gis_service.geography.lao_names import find_laos
 from gis_service.geography.lao_register import REGISTER_FILE
 from gis_service.geography.models import LAO, LAOSubdistrict, Subdistrict
-from gis_service.geography.queries import laos_serving_point, register_laos_serving_point
+from gis_service.geography.queries import laos_serving_point
 
 pytestmark = pytest.mark.national
 
@@ -33,7 +33,7 @@ LOCAL = ["sao", "subdistrict_municipality", "town_municipality", "city_municipal
 
 @pytest.fixture(scope="module")
 def register(django_db_setup, django_db_blocker):
-    """The real register loaded beside the generated LAOs, for this module only."""
+    """The real register (re)loaded, undone at the end of this module."""
     with django_db_blocker.unblock():
         with transaction.atomic():
             call_command("load_lao_register", verbosity=0)
@@ -71,7 +71,7 @@ def test_counts_by_type_equal_the_file(register, db):
     assert loaded == in_file
     assert loaded == {"sao": 5300, "subdistrict_municipality": 2247, "town_municipality": 195,
                       "city_municipality": 30, "pao": 76, "pattaya": 1, "bangkok": 1}
-    assert LAO.objects.filter(generated=True).count() == 7332, "the generated LAOs are kept beside"
+    assert not LAO.objects.filter(generated=True).exists(), "the generated LAOs are gone"
 
 
 def test_every_subdistrict_outside_bangkok_has_its_pao_and_a_local_lao(register, db):
@@ -129,14 +129,11 @@ def test_special_names_and_types(register, db):
 
 
 def test_which_register_laos_serve_a_point(register, db):
-    # The Three Kings Monument, old Chiang Mai (Si Phum): its city municipality and its province's อบจ., not the
-    # generated LAOs.
-    served = LAO.objects.in_bulk(register_laos_serving_point(98.9870, 18.7900))
-    assert {lao.code for lao in served.values()} >= {"3500102", "2500101"}
-    assert not any(lao.generated for lao in served.values())
-    assert register_laos_serving_point(90.0, 10.0) == []
-    # The rule validation uses still answers with the generated LAO first (local before provincial, then code).
-    assert LAO.objects.get(id=laos_serving_point(98.9870, 18.7900)[0]).kind != "pao"
+    # The Three Kings Monument, old Chiang Mai (Si Phum): its city municipality and its province's อบจ.
+    served = laos_serving_point(98.9870, 18.7900)
+    codes = [LAO.objects.get(id=lao_id).code for lao_id in served]
+    assert codes[0] == "3500102" and codes[-1] == "2500101", "local first, the province's last"
+    assert laos_serving_point(90.0, 10.0) == []
 
 
 def test_reloading_the_same_file_changes_nothing(register, db, capsys):
@@ -186,8 +183,8 @@ def test_an_lao_gone_from_a_newer_file_becomes_inactive_and_its_area_stays_serve
     lao = LAO.objects.get(code=gone["lao_code"])
     assert lao.active is False and lao.served_areas.exists(), "kept, never deleted"
     assert LAO.objects.filter(generated=False, active=False).count() == 1
-    assert register_laos_serving_point(*_inside(gone["subdistrict_code"])), "its subdistrict is still served"
-    assert lao.id not in register_laos_serving_point(*_inside(gone["subdistrict_code"]))
+    assert laos_serving_point(*_inside(gone["subdistrict_code"])), "its subdistrict is still served"
+    assert lao.id not in laos_serving_point(*_inside(gone["subdistrict_code"]))
     # Listed again, it is active again.
     call_command("load_lao_register", verbosity=0)
     assert LAO.objects.get(code=gone["lao_code"]).active is True

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("role", choices=[r.value for r in Role])
         parser.add_argument(
-            "--lao", action="append", default=[], help="LAO code a field officer works for (repeatable)"
+            "--lao", action="append", default=[],
+            help="DLA code of an LAO a field officer works for, e.g. 6400103 (repeatable; BMA for Bangkok)"
         )
         parser.add_argument(
             "--province", action="append", default=[], help="Province code a reviewer covers (repeatable)"
@@ -30,12 +31,16 @@ class Command(BaseCommand):
         role = Role(options["role"])
         user_model = get_user_model()
         user = user_model.objects.filter(username=options["username"]).first()
-        if user is None:
-            if not options["create"]:
-                raise CommandError(f"No user '{options['username']}': add --create (and --password) to create one.")
-            user = user_model.objects.create_user(options["username"], options["email"], options["password"])
+        if user is None and not options["create"]:
+            raise CommandError(f"No user '{options['username']}': add --create (and --password) to create one.")
         laos = self._lookup(LAO, options["lao"], "LAO")
         provinces = self._lookup(Province, options["province"], "province")
+        inactive = [lao.code for lao in laos if not lao.active]
+        if inactive:
+            raise CommandError(f"LAO {', '.join(inactive)} is no longer in the DLA register (inactive): field officers "
+                               "can only join active LAOs. Find the LAO that took over its area in the admin.")
+        if user is None:
+            user = user_model.objects.create_user(options["username"], options["email"], options["password"])
         if role is Role.FIELD_OFFICER and not laos and not user.lao_memberships.exists():
             raise CommandError("A field officer needs at least one LAO: add --lao CODE.")
         if role is Role.REVIEWER and not provinces and not user.reviewer_provinces.exists():
@@ -54,5 +59,7 @@ class Command(BaseCommand):
         found = {obj.code: obj for obj in model.objects.filter(code__in=codes)}
         missing = [code for code in codes if code not in found]
         if missing:
-            raise CommandError(f"Unknown {label} code(s): {', '.join(missing)}.")
+            hint = (" LAOs go by the DLA's 7-digit codes (BMA for Bangkok); find one by name in the admin's LAO list."
+                    if model is LAO else " Provinces go by codes such as TH30.")
+            raise CommandError(f"Unknown {label} code(s): {', '.join(missing)}.{hint}")
         return [found[code] for code in codes]

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from gis_service.geography.laos import laos_present
+from gis_service.geography.lao_register import register_present
 from gis_service.programmes.dataset import generate_dataset, missing_programmes, planned_total
 from gis_service.programmes.registry import PROGRAMMES
 
@@ -32,8 +32,9 @@ class Command(BaseCommand):
         if not programmes:
             self.say("A generated dataset is already present: skipped.")
             return
-        if not laos_present():
-            raise CommandError("Load the boundaries and LAOs first: manage.py load_boundaries; manage.py generate_laos")
+        if not register_present():
+            raise CommandError("Load the boundaries and the LAO register first: manage.py load_boundaries; "
+                               "manage.py load_lao_register")
         started = time.monotonic()
         total = planned_total(options["scale"], programmes)
         with tqdm(total=total, unit="site", desc="Generating sites", disable=options["verbosity"] == 0) as bar:
