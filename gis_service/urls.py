@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("gis_service.fieldwork.urls")),
     path("", include("gis_service.coverage.urls")),
     path("", include("gis_service.maps.urls")),
+    path("", include("gis_service.geography.urls")),
 ]

@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from gis_service.geography.models import District, Province, Subdistrict
+from gis_service.geography.models import LAO, District, Province, Subdistrict
 from gis_service.i18n import english, thai
 from gis_service.programmes.registry import PROGRAMMES, Programme, Style, UnknownProgramme
 
@@ -153,11 +153,18 @@ class Layer:
         """Properties carried in vector tiles."""
         return [prop for prop in self.properties if prop.in_tiles]
 
+    def all_rows(self) -> QuerySet:
+        """Every row the layer draws, unpublished ones included: those with a geometry (an LAO may have none)."""
+        queryset = self.model.objects.all()
+        if self.model._meta.get_field(self.geometry_field).null:
+            queryset = queryset.filter(**{f"{self.geometry_field}__isnull": False})
+        return queryset
+
     def visible_queryset(self, user: User | AnonymousUser | None = None) -> QuerySet:
         """Rows this user may see: the public sees only published programme sites."""
         from gis_service.accounts.permissions import can_see_unpublished
 
-        queryset = self.model.objects.all()
+        queryset = self.all_rows()
         if self.has_published and not (user is not None and can_see_unpublished(user)):
             queryset = queryset.filter(published=True)
         return queryset
@@ -273,7 +280,31 @@ BOUNDARY_LAYERS: tuple[Layer, ...] = (
     ),
 )
 
-LAYERS: tuple[Layer, ...] = tuple(programme_layer(programme) for programme in PROGRAMMES) + BOUNDARY_LAYERS
+# The DLA register's LAOs at their offices (where the register gives a point): a read-only reference layer.
+LAO_OFFICES = Layer(
+    id="lao_offices", model=LAO, geometry_field="office_location", geometry_type="Point",
+    properties=(
+        field_property(LAO, "full_name_th", in_tiles=True),
+        field_property(LAO, "name_th"),
+        field_property(LAO, "name_en", in_tiles=True),
+        field_property(LAO, "kind", in_tiles=True),
+        Property("province", "province__code", "string", _("Province code"), in_tiles=True),
+        Property("district", "district__code", "string", _("District code")),
+        field_property(LAO, "office_house_no"),
+        field_property(LAO, "office_moo"),
+        field_property(LAO, "office_postcode"),
+        field_property(LAO, "website"),
+        field_property(LAO, "active", in_tiles=True),
+    ),
+    title=_("LAO offices"),
+    description=_("Offices of the local administrative organisations in the DLA's register, where it gives a "
+                  "point: their type, name and DLA code."),
+    style=Style(colour="#8c510a", symbol="town-hall"), has_published=False, writable=False,
+    default_limit=100, max_limit=10_000, minzoom=0, maxzoom=16, keywords=("LAO", "อปท.", "DLA", "office"),
+)
+
+LAYERS: tuple[Layer, ...] = (tuple(programme_layer(programme) for programme in PROGRAMMES) + BOUNDARY_LAYERS
+                             + (LAO_OFFICES,))
 
 _BY_ID = {layer.id: layer for layer in LAYERS}
 

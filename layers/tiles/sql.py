@@ -78,7 +78,7 @@ def simplify_tolerance_deg(z: int) -> float:
 def _rows_sql(layer: Layer, scope: str, with_properties: bool = True) -> tuple[str, list]:
     """The layer's visible rows as SQL (layers/rows.py): pk `rid`, geometry `g`, site code `fid`, and
     with_properties the tile properties `p<i>` (which may join other tables)."""
-    queryset = layer.visible_queryset(None) if scope == PUBLIC else layer.model.objects.all()
+    queryset = layer.visible_queryset(None) if scope == PUBLIC else layer.all_rows()
     names = [prop.name for prop in layer.tile_properties] if with_properties else []
     return layer_rows_sql(layer, queryset.order_by(), names, row_id=True)
 
