@@ -221,7 +221,7 @@ def _site_properties(model: type[models.Model]) -> tuple[Property, ...]:
         field_property(model, "programme_year", in_tiles=True),
         field_property(model, "budget_thb"),
         Property("lao", "lao__code", "string", _("Responsible LAO code")),
-        Property("lao_name_th", "lao__name_th", "string", _("Responsible LAO (Thai)"), queryable=False),
+        Property("lao_name_th", "lao__full_name_th", "string", _("Responsible LAO (Thai)"), queryable=False),
         Property("province", "subdistrict__province__code", "string", _("Province code"), in_tiles=True),
         Property("district", "subdistrict__district__code", "string", _("District code")),
         Property("subdistrict", "subdistrict__code", "string", _("Subdistrict code")),

@@ -44,6 +44,7 @@ WORDS = {
     "district": _("District"),
     "code": _("Code"),
     "details": _("Full record"),
+    "lao_page": _("Its LAO's sites"),
     "loading": _("Loading…"),
     "failed": _("The details could not be loaded; try again."),
     "province_word": _("Province"),

@@ -71,7 +71,8 @@ def test_an_lao_a_newer_register_no_longer_lists_serves_nothing_new():
 @pytest.mark.national
 def test_pattaya_city_and_its_province_serve_pattaya():
     inside = Subdistrict.objects.get(code="TH200402").geom.point_on_surface
-    assert lao_codes(queries.laos_serving_point(inside.x, inside.y)) == ["3200408", "2200101"]
+    # Nong Prue (TH200402) is Pattaya's and also Nong Prue Town Municipality's (the register's name match).
+    assert lao_codes(queries.laos_serving_point(inside.x, inside.y)) == ["3200408", "4200401", "2200101"]
 
 
 @pytest.mark.national

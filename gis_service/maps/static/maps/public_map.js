@@ -161,7 +161,7 @@ function popupContent(config, programme, feature, places) {
     [text.status, config.statusLabels[p.status] || p.status],
     [text.year, config.lang === "th"
       ? (p.programme_year + config.buddhistEraOffset) + " (" + p.programme_year + ")" : p.programme_year],
-    [text.lao, p.lao_name_th],
+    [text.lao, p.lao_name_th && p.lao ? p.lao_name_th + " (" + p.lao + ")" : (p.lao_name_th || p.lao)],
     [text.district, places.name(p.district)],
     [text.province, places.name(p.province)],
   ];
@@ -177,6 +177,12 @@ function popupContent(config, programme, feature, places) {
   const link = element("a", null, text.details);
   link.href = itemUrl(config, programme, feature.id) + "?f=html";
   box.appendChild(link);
+  if (p.lao) {
+    const laoLink = element("a", "pm-popup-lao", text.lao_page);
+    laoLink.href = "/laos/" + encodeURIComponent(p.lao) + "/?lang=" + config.lang;
+    box.appendChild(document.createTextNode(" · "));
+    box.appendChild(laoLink);
+  }
   return box;
 }
 
