@@ -1,6 +1,8 @@
-"""Time loading the DLA's LAO register (manage.py load_lao_register): a full load and a reload of the same file.
+"""Time loading the DLA's LAO register (manage.py load_lao_register): a full load, a reload of the same file, and
+the upgrade of an installation made before the register (its generated LAOs and every site on them retired).
 
-Usage (a database of your own holding the boundaries; the generated LAOs may be there too):
+Usage (a database of your own holding the boundaries; for the upgrade case, one an older set-up made, with
+generated LAOs and the national dataset on them, e.g. a copy: createdb -T gis_service gis_lao):
     DATABASE_URL=postgres://gis_service:gis_service@127.0.0.1:5432/gis_lao .venv/bin/python bench/lao_register.py
 
 The full load and the first reload run in-process inside one transaction that is rolled back, after the register's
@@ -24,6 +26,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from gis_service.geography.lao_register import load_register  # noqa: E402
+from gis_service.geography.lao_succession import generated_laos_present, references, retire_generated_laos  # noqa: E402,I001
 from gis_service.geography.models import LAO, LAOSubdistrict  # noqa: E402
 
 
@@ -33,7 +36,20 @@ def timed(step):
     return time.perf_counter() - started, result
 
 
+def upgrade() -> tuple[float, dict] | None:
+    """Load the register into a database holding only generated LAOs, then retire them (rolled back)."""
+    if not generated_laos_present():
+        return None
+    with transaction.atomic():
+        LAOSubdistrict.objects.filter(lao__generated=False).delete()
+        LAO.objects.filter(generated=False).delete()
+        seconds, moved = timed(lambda: (load_register(), retire_generated_laos())[1])
+        transaction.set_rollback(True)
+    return seconds, moved
+
+
 def main() -> None:
+    upgraded = upgrade()
     with transaction.atomic():
         LAOSubdistrict.objects.filter(lao__generated=False).delete()
         LAO.objects.filter(generated=False).delete()
@@ -47,6 +63,13 @@ def main() -> None:
     print(f"| reload, same file (in-process) | {reload_s:.1f} | {again.unchanged} unchanged, "
           f"changed anything: {again.changed_anything} |")
     print(f"| `manage.py load_lao_register` on a loaded database (subprocess) | {command_s:.1f} | reload |")
+    if upgraded:
+        seconds, moved = upgraded
+        rows = sum(n for name, n in moved.items() if name != "deleted_generated_laos")
+        print(f"| upgrade: register loaded and generated LAOs retired (in-process) | {seconds:.1f} | {rows:,} rows "
+              f"in {len(moved) - 1} tables moved, {moved['deleted_generated_laos']:,} generated LAOs deleted |")
+    else:
+        print(f"| upgrade | - | no generated LAOs here (of {len(references())} referring columns): nothing to time |")
 
 
 if __name__ == "__main__":

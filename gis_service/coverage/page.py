@@ -86,9 +86,12 @@ def build_map(params: CoverageParams, units: dict, gaps: dict | None, proposals:
         for feature in proposals["features"]:
             lon, lat = feature["geometry"]["coordinates"]
             props = feature["properties"]
+            lao = (props.get("lao_name_th") if language == "th" else props.get("lao_name_en")) or props.get(
+                "lao_name_th")
+            builder = f" {lao} ({props['lao']})," if props.get("lao") else ""
             folium.CircleMarker(
                 [lat, lon], radius=7, color="#ffffff", weight=2, fill=True, fill_color="#e6550d", fill_opacity=1,
-                tooltip=f"#{props['rank']} {words['gain']}: {props[gain_key]:,.1f} {proposals['gain_unit']}",
+                tooltip=f"#{props['rank']}{builder} {words['gain']}: {props[gain_key]:,.1f} {proposals['gain_unit']}",
             ).add_to(layer)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if shapes["features"]:

@@ -207,7 +207,10 @@ def _proposal_features(params, grid, picks, unit, total_demand, left_uncovered) 
     if picks:
         xs, ys = cell_centres(grid, np.array([p[1] for p in picks]), np.array([p[2] for p in picks]))
         lons, lats = transform_points(grid.crs, epsg_name(WGS84), xs.tolist(), ys.tolist())
-    for (rank, _, _, gain), lon, lat in zip(picks, *(([lons, lats]) if picks else ([], [])), strict=True):
+    # Who would build each proposed site: the LAO serving its point (geography/queries.py).
+    laos = queries.responsible_laos(list(zip(lons, lats, strict=True))) if picks else []
+    for (rank, _, _, gain), lon, lat, lao in zip(picks, *(([lons, lats, laos]) if picks else ([], [], [])),
+                                                 strict=True):
         cumulative += gain
         features.append(
             {
@@ -217,6 +220,9 @@ def _proposal_features(params, grid, picks, unit, total_demand, left_uncovered) 
                     "rank": rank,
                     f"marginal_gain_{unit}": round(gain, 3),
                     f"cumulative_gain_{unit}": round(cumulative, 3),
+                    "lao": lao["code"] if lao else None,
+                    "lao_name_th": lao["name_th"] if lao else None,
+                    "lao_name_en": lao["name_en"] if lao else None,
                 },
             }
         )

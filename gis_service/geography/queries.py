@@ -117,6 +117,21 @@ def laos_serving_point(lon: float, lat: float) -> list[int]:
         return [lao_id for (lao_id,) in cursor.fetchall()]
 
 
+def responsible_laos(points: list[tuple[float, float]]) -> list[dict | None]:
+    """For each (lon, lat), the LAO that would build there (the first serving it, local before provincial): its
+    code and names; None at sea or abroad. One statement for all the points."""
+    if not points:
+        return []
+    serving = laos_serving_point_sql(point_sql("p.lon", "p.lat"))
+    sql = (f"SELECT r.code, r.full_name_th, r.name_en FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY"
+           f" AS p(lon, lat, ord) LEFT JOIN LATERAL (SELECT l.code, l.full_name_th, l.name_en FROM {table('lao')} l"
+           f" WHERE l.id IN ({serving}) ORDER BY {lao_preference_sql('l')} LIMIT 1) r ON true ORDER BY p.ord")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[lon for lon, _ in points], [lat for _, lat in points]])
+        return [None if code is None else {"code": code, "name_th": name_th, "name_en": name_en}
+                for code, name_th, name_en in cursor.fetchall()]
+
+
 def utm_srid(where: float | GEOSGeometry) -> int:
     """The SRID of the UTM zone (47N or 48N) of a longitude, or of a geometry's centroid."""
     lon = where.centroid.x if isinstance(where, GEOSGeometry) else where

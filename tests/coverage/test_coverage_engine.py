@@ -164,6 +164,14 @@ def test_proposals_pick_the_best_cell_first_and_gains_never_grow():
     assert cumulative == pytest.approx(sum(gains), abs=0.01)
     songkhla = Province.objects.get(code="TH90").geom
     assert all(songkhla.intersects(Point(*f["geometry"]["coordinates"], srid=4326)) for f in result["features"])
+    # Each proposal names the LAO that would build it: a local LAO of the register serving its point.
+    from gis_service.geography.queries import laos_serving_point
+
+    for feature in result["features"]:
+        props = feature["properties"]
+        lao = LAO.objects.get(code=props["lao"])
+        assert lao.id == laos_serving_point(*feature["geometry"]["coordinates"])[0]
+        assert lao.kind != "pao" and props["lao_name_th"] == lao.full_name_th and not lao.generated
 
 
 @pytest.mark.django_db
