@@ -43,7 +43,7 @@ def main() -> None:
     rows = [("migrate (empty database)", timed(["migrate", "--noinput"], env))]
     rows.append(("load_boundaries (77 + 928 + 7,425 areas)", timed(["load_boundaries"], env)))
     rows.append(("load_boundaries again (skips)", timed(["load_boundaries"], env)))
-    rows.append(("generate_laos (7,332 LAOs)", timed(["generate_laos"], env)))
+    rows.append(("load_lao_register (7,850 LAOs)", timed(["load_lao_register"], env)))
     for scale in options.scales:
         label = f"generate_national_dataset --scale {scale:g} ({round(21_290 * scale):,} sites)"
         rows.append((label, timed(["generate_national_dataset", "--seed", "42", "--scale", str(scale)], env)))

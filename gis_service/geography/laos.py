@@ -1,4 +1,7 @@
-"""Generate a plausible register of LAOs from the boundaries (no open register exists).
+"""The LAOs older set-ups generated from the boundaries, before the DLA's register was loaded (issue 17).
+
+Set-up no longer makes them (there is no command for it): the register is the LAOs, and load_lao_register moves an
+older installation off these (lao_succession.py). Kept so tests and benchmarks can make such an installation.
 
 Deterministic: the same boundaries always give the same LAOs. One provincial administrative
 organisation per province outside Bangkok, the Bangkok Metropolitan Administration for all of

@@ -101,6 +101,10 @@ class LAO(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name_en or self.full_name_th or self.name_th}"
 
+    def get_absolute_url(self) -> str:
+        """Its page (the admin links to it as "view on site")."""
+        return f"/laos/{self.code}/"
+
 
 class LAOSubdistrict(models.Model):
     """One subdistrict an LAO serves, and how that was derived (the register does not say)."""
