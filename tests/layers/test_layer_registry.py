@@ -9,10 +9,11 @@ from layers.registry import LAYERS, UnknownLayer, get_layer, layer_for_model, li
 pytestmark = pytest.mark.django_db
 
 
-def test_every_programme_and_boundary_level_is_declared_once():
+def test_every_programme_boundary_level_and_the_lao_offices_are_declared_once():
     ids = [layer.id for layer in LAYERS]
     assert ids[:4] == ["groundwater_banks", "local_roads", "playgrounds", "ewaste_points"]
-    assert ids == [programme.id for programme in PROGRAMMES] + ["provinces", "districts", "subdistricts"]
+    assert ids == [programme.id for programme in PROGRAMMES] + ["provinces", "districts", "subdistricts",
+                                                                 "lao_offices"]
     assert {layer.model for layer in list_layers(programmes_only=True)} == set(programme_models())
     for layer in LAYERS:
         assert layer.title_en and layer.title_th and layer.description_en and layer.description_th
