@@ -62,7 +62,9 @@ def main() -> None:
     print(f"| full load (in-process) | {full_s:.1f} | {full.created} LAOs, {full.served_added} served subdistricts |")
     print(f"| reload, same file (in-process) | {reload_s:.1f} | {again.unchanged} unchanged, "
           f"changed anything: {again.changed_anything} |")
-    print(f"| `manage.py load_lao_register` on a loaded database (subprocess) | {command_s:.1f} | reload |")
+    what = ("the upgrade itself, committed: register loaded, generated LAOs retired" if upgraded
+            else "reload, Django's start-up included")
+    print(f"| `manage.py load_lao_register` as set-up runs it (subprocess) | {command_s:.1f} | {what} |")
     if upgraded:
         seconds, moved = upgraded
         rows = sum(n for name, n in moved.items() if name != "deleted_generated_laos")
