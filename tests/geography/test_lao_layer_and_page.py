@@ -119,6 +119,18 @@ def test_lao_page_screenshots_in_both_languages_on_desktop_and_phone(live_servic
                 assert page.locator("#lao-code").inner_text() == CITY
                 width = page.evaluate("document.documentElement.scrollWidth")
                 assert width <= viewport["width"] + 1, "nothing runs off the page sideways"
-                page.screenshot(path=str(ARTIFACTS / f"lao_page_{name}_{lang}.png"))
+                page.screenshot(path=str(ARTIFACTS / f"lao_page_{name}_{lang}.png"), full_page=name == "desktop")
                 assert errors == []
                 page.close()
+        # The office's coordinates open the public map there.
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_service}/laos/{CITY}/?lang=th")
+        page.locator("a[href^='/map/']", has_text="102.08").click()
+        page.wait_for_function("Object.values(window).some(v => window.L && v instanceof L.Map)")
+        centre = page.evaluate("(() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                               " const c = m.getCenter(); return [c.lng, c.lat, m.getZoom()]; })()")
+        assert abs(centre[0] - 102.08575) < 0.001 and abs(centre[1] - 14.97401) < 0.001 and centre[2] == 12
+        assert page.locator(".pm-asked-place").count() == 1, "the office is marked"
+        page.wait_for_timeout(2000)  # tiles drawn before the picture
+        page.screenshot(path=str(ARTIFACTS / "lao_page_office_on_map.png"))
+        page.close()

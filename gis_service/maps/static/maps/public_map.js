@@ -249,5 +249,18 @@ function initPublicMap(map, config) {
   addLanguageSwitch(map, config);
   addSearch(map, config, places);
   addLegend(map, config);
+  goToHash(map);
   return { map: map, layers: layers, boundaries: boundaries, places: places };
+}
+
+/* A link such as /map/#12/14.97401/102.08575 (zoom/latitude/longitude; an LAO's page links its office so)
+   opens the map there. */
+function goToHash(map) {
+  const parts = window.location.hash.replace(/^#/, "").split("/").map(Number);
+  if (parts.length === 3 && parts.every(Number.isFinite) && Math.abs(parts[1]) <= 90 && Math.abs(parts[2]) <= 180) {
+    map.setView([parts[1], parts[2]], Math.min(Math.max(parts[0], map.getMinZoom()), map.getMaxZoom()));
+    // A ring marks the place asked for, above the sites.
+    L.circleMarker([parts[1], parts[2]], { radius: 9, color: "#222222", weight: 3, fill: false, interactive: false,
+      className: "pm-asked-place" }).addTo(map);
+  }
 }
