@@ -70,7 +70,8 @@ def check_place(facts: Facts, lon: float, lat: float, lao_code: str = "") -> Pla
     subdistrict = Subdistrict(id=place.subdistrict_id, code=place.subdistrict_code, name_th=place.subdistrict_th,
                               name_en=place.subdistrict_en, district=district, province=province)
     return Placement(subdistrict=subdistrict, province=province,
-                     lao=LAO(id=lao.id, code=lao.code, name_th=lao.name_th, name_en=lao.name_en, province=province))
+                     lao=LAO(id=lao.id, code=lao.code, name_th=lao.name_th, full_name_th=lao.name_th,
+                             name_en=lao.name_en, province=province))
 
 
 def check_accuracy(programme: FieldProgramme, accuracy_m: float, accuracy_note: str) -> list[dict]:

@@ -52,7 +52,7 @@ stored AS (SELECT f.id, f.content_sha256 FROM {submissions} f, arg WHERE f.clien
 place AS ({place}),
 -- Local LAOs before provincial ones, so a site goes to the organisation closest to it.
 lao AS (
-  SELECT l.id, l.code, l.name_th, l.name_en
+  SELECT l.id, l.code, COALESCE(NULLIF(l.full_name_th, ''), l.name_th) AS name_th, l.name_en
   FROM arg, {laos} l JOIN {memberships} m ON m.lao_id = l.id
   WHERE m.user_id = arg.user_id AND (arg.lao_code = '' OR l.code = arg.lao_code) AND l.id IN ({serving})
   ORDER BY {lao_order} LIMIT 1),
@@ -121,7 +121,7 @@ class OfficerLao:
 
     id: int
     code: str
-    name_th: str
+    name_th: str  # its full Thai name, as the register writes it (เทศบาลนคร...)
     name_en: str
 
 

@@ -144,7 +144,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return {"type": "MultiLineString", "coordinates": sub.line.coords} if sub.line else None
 
     def get_lao(self, sub) -> dict:
-        return {"code": sub.lao.code, "name_th": sub.lao.name_th, "name_en": sub.lao.name_en}
+        return {"code": sub.lao.code, "name_th": sub.lao.full_name_th or sub.lao.name_th, "name_en": sub.lao.name_en}
 
     def get_place(self, sub) -> dict:
         s = sub.subdistrict

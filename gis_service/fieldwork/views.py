@@ -95,7 +95,8 @@ class MeView(FieldAPIView):
         return Response({
             "username": user.username,
             "roles": [role.value for role in Role if holds_role(user, role)],
-            "laos": [{"code": m.lao.code, "name_th": m.lao.name_th, "name_en": m.lao.name_en} for m in laos],
+            "laos": [{"code": m.lao.code, "name_th": m.lao.full_name_th or m.lao.name_th, "name_en": m.lao.name_en}
+                     for m in laos],
         })
 
 

@@ -187,3 +187,16 @@ def test_programmes_describe_their_forms_in_both_languages():
     assert fields["name_th"]["required"] and fields["name_th"]["label_th"]
     assert {c["value"] for c in fields["system_type"]["choices"]} == {"open", "closed"}
     assert well["refuse_above_m"] == 100 and well["flag_above_m"] == 30
+
+
+def test_the_officer_and_each_submission_name_the_register_lao_in_full(officer):
+    _, client = officer
+    body = client.post(URL, well_payload(step=7), format="json").json()
+    assert body["lao"]["code"] == "3300102"
+    assert body["lao"]["name_th"] == "เทศบาลนครนครราชสีมา"
+    assert body["lao"]["name_en"] == "Nakhon Ratchasima City Municipality"
+    stored = client.get(f"{URL}/{body['uuid']}").json()
+    assert stored["lao"] == body["lao"], "the stored submission answers as the new one did"
+    me = client.get("/api/field/me").json()
+    assert me["laos"] == [{"code": "3300102", "name_th": "เทศบาลนครนครราชสีมา",
+                           "name_en": "Nakhon Ratchasima City Municipality"}]
