@@ -3,6 +3,7 @@ from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from gis_service.geography.lao_names import find_laos
 from gis_service.geography.lao_served_areas import refresh_areas
 from gis_service.geography.models import LAO, District, LAOSubdistrict, Province, Subdistrict
 
@@ -64,6 +65,16 @@ class LAOAdmin(LeafletGeoAdmin):
     raw_id_fields = ("district", "name_match_subdistrict")
     readonly_fields = ("area",)
     inlines = [ServedSubdistrictInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's own search, plus LAOs as people write them ("อบต.โคกสี", "เทศบาลตำบล บ้านทุ่ม")."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = [lao.id for lao in find_laos(search_term, include_inactive=True)]
+            if found:
+                results = results | queryset.filter(id__in=found)
+                may_have_duplicates = True
+        return results, may_have_duplicates
 
     def save_formset(self, request, form, formset, change) -> None:
         for row in formset.save(commit=False):

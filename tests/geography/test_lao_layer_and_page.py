@@ -134,3 +134,13 @@ def test_lao_page_screenshots_in_both_languages_on_desktop_and_phone(live_servic
         page.wait_for_timeout(2000)  # tiles drawn before the picture
         page.screenshot(path=str(ARTIFACTS / "lao_page_office_on_map.png"))
         page.close()
+
+
+def test_the_admin_finds_an_lao_as_a_planners_sheet_writes_it(client):
+    admin_user = User.objects.create_superuser("lao-admin-search", "a@example.org", "x-Very-long-42")
+    client.force_login(admin_user)
+    page = client.get("/admin/geography/lao/", {"q": "ทน. นครราชสีมา"}).content.decode()
+    assert f"/admin/geography/lao/{LAO.objects.get(code=CITY).pk}/change/" in page
+    assert "1 result" in page, "the city municipality alone, not every LAO named นครราชสีมา"
+    change = client.get(f"/admin/geography/lao/{LAO.objects.get(code=CITY).pk}/change/").content.decode()
+    assert 'href="/admin/r/' in change, "view on site: the LAO's page"
