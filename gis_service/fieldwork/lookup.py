@@ -121,7 +121,7 @@ class OfficerLao:
 
     id: int
     code: str
-    name_th: str  # its full Thai name, as the register writes it (เทศบาลนคร...)
+    name_th: str  # its full Thai name, as the register writes it (with its type, e.g. "city municipality")
     name_en: str
 
 
