@@ -42,7 +42,7 @@ from gis_service.fieldwork.models import Submission  # noqa: E402
 from gis_service.geography.models import LAO  # noqa: E402
 
 BENCH_USER = "bench-field-officer"
-LAO_CODE = "LAO-300101"  # Nakhon Ratchasima city municipality
+LAO_CODE = "3300102"  # Nakhon Ratchasima City Municipality (เทศบาลนครนครราชสีมา), the DLA register's code
 PATH = "/api/field/submissions"
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gis_service.fieldwork",
     "gis_service.coverage",
     "gis_service.maps",
+    "gis_service.imports",
     "layers",
 ]
 
@@ -131,6 +132,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Imports of planners' files (gis_service/imports/): the largest file and the most rows taken at once.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50_000_000))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 100_000))
 
 # Production security: HSTS and secure cookies whenever DEBUG is off. TLS normally ends
 # at a proxy (nginx in docker-compose), which tells us so through X-Forwarded-Proto.

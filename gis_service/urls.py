@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("gis_service.coverage.urls")),
     path("", include("gis_service.maps.urls")),
     path("", include("gis_service.geography.urls")),
+    path("", include("gis_service.imports.urls")),
 ]
