@@ -6,6 +6,9 @@ model and the gettext catalogue are the one home of those words); the columns ev
 """
 import re
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
 from gis_service.i18n import english, thai
 from gis_service.programmes.registry import Programme
 
@@ -26,6 +29,13 @@ LOCATION_TARGETS = {
     "subdistrict": ("subdistrict", "tambon", "ตำบล", "ตำบล/แขวง", "แขวง"),
     "district": ("district", "amphoe", "อำเภอ", "อำเภอ/เขต", "เขต"),
     "province": ("province", "changwat", "จังหวัด"),
+}
+# What the page calls those targets (the model's verbose names title the others).
+LOCATION_TITLES = {
+    "lat": _("Latitude"), "lon": _("Longitude"), "latlon": _("Coordinates (latitude, longitude)"), "x": "X",
+    "y": "Y", "easting": _("UTM easting"), "northing": _("UTM northing"), "zone": _("UTM zone"),
+    "wkt": _("Geometry (WKT)"), "lao": _("LAO (name or code)"), "subdistrict": _("Subdistrict"),
+    "district": _("District"), "province": _("Province"),
 }
 # Words sheets use for the fields every site shares, beyond the fields' own names and titles.
 SHARED_SYNONYMS = {
@@ -89,6 +99,14 @@ def recognise(headers: list[str], programme: Programme) -> dict[str, int]:
                 mapping[target] = index
                 break
     return mapping
+
+
+def target_titles(programme: Programme) -> dict[str, str]:
+    """Target -> its title (lazy, in the active language), in the order a page lists them."""
+    titles = dict(LOCATION_TITLES)
+    for name in SHARED_FIELDS + tuple(programme.attribute_names):
+        titles[name] = capfirst(programme.model._meta.get_field(name).verbose_name)
+    return titles
 
 
 def header_score(cells: list, programme: Programme) -> int:
